@@ -1,0 +1,20 @@
+# Warnings are errors, and every binary gets the usual Debian hardening.
+add_compile_options(
+  -Wall -Wextra -Werror
+  -Wshadow -Wformat=2 -Wformat-security -Wcast-qual -Wnull-dereference
+  -Wimplicit-fallthrough -Wundef -Wvla -Wmissing-declarations
+  $<$<COMPILE_LANGUAGE:CXX>:-Wnon-virtual-dtor>
+  $<$<COMPILE_LANGUAGE:CXX>:-Woverloaded-virtual>
+  -fstack-protector-strong -fstack-clash-protection -fcf-protection
+  -fno-strict-aliasing
+  -D_GLIBCXX_ASSERTIONS
+)
+add_link_options(-Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack -Wl,--as-needed)
+
+if(RECOVERYD_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+else()
+  # _FORTIFY_SOURCE needs optimisation and conflicts with ASan.
+  add_compile_options($<$<NOT:$<CONFIG:Debug>>:-D_FORTIFY_SOURCE=2>)
+endif()

@@ -1,0 +1,84 @@
+#include "common/Validation.h"
+
+#include <cstdint>
+#include <string>
+
+namespace recoveryd {
+
+namespace {
+
+// Length of the UTF-8 sequence starting at s[i], or 0 if it is malformed
+// (overlong forms, surrogates and code points above U+10FFFF included).
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+    const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(s[k]); };
+    const std::uint8_t b0 = byte(i);
+    if (b0 < 0x80)
+        return 1;
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if ((b0 & 0xE0) == 0xC0) { len = 2; cp = b0 & 0x1F; }
+    else if ((b0 & 0xF0) == 0xE0) { len = 3; cp = b0 & 0x0F; }
+    else if ((b0 & 0xF8) == 0xF0) { len = 4; cp = b0 & 0x07; }
+    else return 0;
+    if (i + len > s.size())
+        return 0;
+    for (std::size_t k = 1; k < len; ++k) {
+        if ((byte(i + k) & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (byte(i + k) & 0x3F);
+    }
+    static constexpr std::uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMinForLength[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t len = utf8_sequence_length(text, i);
+        if (len == 0)
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+Result<void> validate_user_name(std::string_view name) {
+    const auto invalid = [&](const char* why) {
+        return make_error(ErrorCode::InvalidArgument, std::string("invalid user name: ") + why);
+    };
+    if (name.empty())
+        return invalid("it is empty");
+    if (name.size() > kMaxUserNameBytes)
+        return invalid("it is longer than 32 characters");
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const char c = name[i];
+        const bool lower = c >= 'a' && c <= 'z';
+        const bool digit = c >= '0' && c <= '9';
+        const bool ok = lower || c == '_' || (i > 0 && (digit || c == '-')) ||
+                        (c == '$' && i + 1 == name.size() && i > 0);
+        if (!ok)
+            return invalid("use lower-case letters, digits, '_' and '-', starting with a letter or '_'");
+    }
+    return {};
+}
+
+Result<void> validate_text(std::string_view field, std::string_view text, std::size_t max_bytes) {
+    const auto invalid = [&](const std::string& why) {
+        return make_error(ErrorCode::InvalidArgument, std::string(field) + " " + why);
+    };
+    if (text.size() > max_bytes)
+        return invalid("is longer than " + std::to_string(max_bytes) + " bytes");
+    if (!is_valid_utf8(text))
+        return invalid("is not valid UTF-8");
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7F)
+            return invalid("contains a control character");
+    }
+    return {};
+}
+
+}  // namespace recoveryd

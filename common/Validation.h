@@ -1,0 +1,22 @@
+#pragma once
+// Checks for every string that crosses a trust boundary (bus, terminal,
+// policy file). Each returns an Error whose message names the field.
+
+#include <cstddef>
+#include <string_view>
+
+#include "common/Result.h"
+
+namespace recoveryd {
+
+inline constexpr std::size_t kMaxUserNameBytes = 32;  // as shadow-utils' default
+
+bool is_valid_utf8(std::string_view text);
+
+// Portable user names, as useradd accepts by default: [a-z_][a-z0-9_-]*[$]?
+Result<void> validate_user_name(std::string_view name);
+
+// UTF-8, at most max_bytes, no control characters (newline, NUL...).
+Result<void> validate_text(std::string_view field, std::string_view text, std::size_t max_bytes);
+
+}  // namespace recoveryd
