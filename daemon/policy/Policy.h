@@ -1,0 +1,25 @@
+#pragma once
+// The effective recovery policy. Its defaults live in policy/recoveryd.conf
+// (compiled in), never in C++: see PolicyLoader.
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace recoveryd {
+
+enum class AfterReset { SignInAgain, Continue };
+
+struct Policy {
+    bool enabled = false;
+    std::vector<std::string> allow_groups;  // empty: any local user
+    bool allow_root = false;
+    uid_t min_uid = 0;
+    std::chrono::seconds flow_timeout{0};
+    std::size_t min_password_length = 0;
+    AfterReset after_reset = AfterReset::SignInAgain;
+};
+
+}  // namespace recoveryd

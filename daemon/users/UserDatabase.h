@@ -1,0 +1,24 @@
+#pragma once
+// Looks accounts up in the system's user database (NSS: /etc/passwd, and
+// LDAP/SSSD where configured), with the groups each belongs to.
+
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+#include <vector>
+
+#include "common/Result.h"
+
+namespace recoveryd {
+
+struct UserRecord {
+    std::string name;
+    uid_t uid = 0;
+    gid_t gid = 0;
+    std::vector<std::string> groups;  // primary and supplementary group names
+};
+
+Result<UserRecord> find_user_by_name(std::string_view name);  // NotFound if absent
+Result<UserRecord> find_user_by_uid(uid_t uid);
+
+}  // namespace recoveryd
