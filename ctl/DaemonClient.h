@@ -1,0 +1,34 @@
+#pragma once
+// recoveryctl's side of the Account interface: one method per bus call, each
+// bounded in time. Errors carry the daemon's own message.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/Result.h"
+#include "common/SdBus.h"
+#include "common/Secret.h"
+
+namespace recoveryd::ctl {
+
+struct AccountStatus {
+    std::string user;
+    std::uint32_t recovery_codes_remaining = 0;
+    std::uint64_t recovery_codes_enrolled_at = 0;  // epoch seconds; 0: none
+};
+
+class DaemonClient {
+public:
+    // Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS when set).
+    static Result<DaemonClient> connect();
+
+    Result<AccountStatus> get_status();
+    Result<std::vector<Secret>> enroll_recovery_codes(const Secret& current_password);
+
+private:
+    explicit DaemonClient(BusPtr bus) : bus_(std::move(bus)) {}
+    BusPtr bus_;
+};
+
+}  // namespace recoveryd::ctl
