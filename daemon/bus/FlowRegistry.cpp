@@ -1,0 +1,187 @@
+#include "daemon/bus/FlowRegistry.h"
+
+#include <sodium.h>
+#include <time.h>
+#include <utility>
+
+#include "common/BusNames.h"
+#include "daemon/bus/Authorization.h"
+#include "daemon/bus/BusErrors.h"
+#include "daemon/bus/HandlerGuard.h"
+#include "daemon/bus/MessageReader.h"
+#include "daemon/flow/Flow.h"
+#include "daemon/policy/Policy.h"
+
+namespace recoveryd {
+
+struct FlowRegistry::Entry {
+    FlowRegistry* registry;
+    std::string path;
+    std::string owner;
+    Flow flow;
+    BusSlotPtr slot;
+    BusTrackPtr track;
+    EventSourcePtr idle_timer;
+    bool retired = false;
+};
+
+namespace {
+
+// Unguessable, so a flow's path says nothing about other flows.
+std::string new_flow_path() {
+    unsigned char id[16];
+    randombytes_buf(id, sizeof id);
+    char hex[2 * sizeof id + 1];
+    sodium_bin2hex(hex, sizeof hex, id, sizeof id);
+    return std::string(bus::kFlowPathPrefix) + "/" + hex;
+}
+
+uint64_t to_usec(std::chrono::seconds s) {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(s).count());
+}
+
+int send_flow_reply(sd_bus_message* call, const FlowReply& reply) {
+    sd_bus_message* raw = nullptr;
+    int r = sd_bus_message_new_method_return(call, &raw);
+    if (r < 0)
+        return r;
+    const BusMessagePtr message(raw);
+    if ((r = sd_bus_message_append(raw, "u", static_cast<uint32_t>(reply.state))) < 0 ||
+        (r = sd_bus_message_open_container(raw, 'a', "(us)")) < 0)
+        return r;
+    for (const FlowMessage& m : reply.messages)
+        if ((r = sd_bus_message_append(raw, "(us)", static_cast<uint32_t>(m.style), m.text.c_str())) < 0)
+            return r;
+    if ((r = sd_bus_message_close_container(raw)) < 0)
+        return r;
+    return sd_bus_send(nullptr, raw, nullptr);
+}
+
+}  // namespace
+
+FlowRegistry::FlowRegistry(sd_bus* bus, sd_event* event, Services& services)
+    : bus_(bus), event_(event), services_(services) {}
+
+FlowRegistry::~FlowRegistry() = default;
+
+Result<std::string> FlowRegistry::start(sd_bus_message* start_message, std::string user, FlowContext context) {
+    if (flows_.size() >= kMaxOpenFlows)
+        return make_error(ErrorCode::Unavailable, "too many recovery conversations are open; try again later");
+    auto entry = std::make_unique<Entry>(Entry{this, new_flow_path(), sd_bus_message_get_sender(start_message),
+                                               Flow(services_, std::move(user), std::move(context)), {}, {}, {}});
+    if (auto exported = export_entry(*entry, start_message); !exported)
+        return exported.error();
+    std::string path = entry->path;
+    flows_.emplace(path, std::move(entry));
+    return path;
+}
+
+Result<void> FlowRegistry::export_entry(Entry& entry, sd_bus_message* start_message) {
+    static const sd_bus_vtable vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD_WITH_ARGS("Next", SD_BUS_ARGS("as", answers), SD_BUS_RESULT("u", state, "a(us)", messages),
+                                on_next, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Cancel", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, on_cancel, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_VTABLE_END,
+    };
+    const auto failed = make_error(ErrorCode::Internal, "could not set up the recovery conversation");
+    sd_bus_slot* slot = nullptr;
+    if (sd_bus_add_object_vtable(bus_, &slot, entry.path.c_str(), bus::kFlowInterface, vtable, &entry) < 0)
+        return failed;
+    entry.slot.reset(slot);
+
+    sd_bus_track* track = nullptr;
+    if (sd_bus_track_new(bus_, &track, on_owner_gone, &entry) < 0)
+        return failed;
+    entry.track.reset(track);
+    if (sd_bus_track_add_sender(track, start_message) < 0)
+        return failed;
+
+    sd_event_source* timer = nullptr;
+    if (sd_event_add_time_relative(event_, &timer, CLOCK_BOOTTIME, to_usec(services_.policy.flow_timeout), 0,
+                                   on_idle_timeout, &entry) < 0)
+        return failed;
+    entry.idle_timer.reset(timer);
+    return {};
+}
+
+void FlowRegistry::restart_idle_timer(Entry& entry) {
+    sd_event_source_set_time_relative(entry.idle_timer.get(), to_usec(services_.policy.flow_timeout));
+    sd_event_source_set_enabled(entry.idle_timer.get(), SD_EVENT_ONESHOT);
+}
+
+void FlowRegistry::retire(Entry& entry, const char* why) noexcept {
+    if (entry.retired)
+        return;
+    entry.retired = true;
+    try {
+        if (why != nullptr)
+            entry.flow.record_end(why);
+        retired_.push_back(entry.path);
+    } catch (...) {
+        // Out of memory: the flow stays retired (it answers nothing) and is
+        // removed with the next successful cleanup.
+    }
+    if (!cleanup_) {
+        sd_event_source* source = nullptr;
+        if (sd_event_add_defer(event_, &source, on_cleanup, this) >= 0)
+            cleanup_.reset(source);
+    } else {
+        sd_event_source_set_enabled(cleanup_.get(), SD_EVENT_ONESHOT);
+    }
+}
+
+int FlowRegistry::on_cleanup(sd_event_source*, void* userdata) {
+    auto* self = static_cast<FlowRegistry*>(userdata);
+    for (const std::string& path : self->retired_)
+        self->flows_.erase(path);
+    self->retired_.clear();
+    sd_event_source_set_enabled(self->cleanup_.get(), SD_EVENT_OFF);
+    return 0;
+}
+
+int FlowRegistry::on_next(sd_bus_message* message, void* userdata, sd_bus_error* error) {
+    auto& entry = *static_cast<Entry*>(userdata);
+    return guard_handler(error, [&]() -> int {
+        if (auto caller = authorize_flow(message, entry.owner); !caller)
+            return reply_with_error(error, caller.error());
+        if (entry.retired)
+            return reply_with_error(error, make_error(ErrorCode::NotFound, "this recovery conversation has ended"));
+        auto answers = read_answers(message);
+        if (!answers)
+            return reply_with_error(error, answers.error());
+        auto reply = entry.flow.next(std::move(answers.value()));
+        if (!reply)
+            return reply_with_error(error, reply.error());
+        entry.registry->restart_idle_timer(entry);
+        if (entry.flow.finished())
+            entry.registry->retire(entry, nullptr);
+        return send_flow_reply(message, *reply);
+    });
+}
+
+int FlowRegistry::on_cancel(sd_bus_message* message, void* userdata, sd_bus_error* error) {
+    auto& entry = *static_cast<Entry*>(userdata);
+    return guard_handler(error, [&]() -> int {
+        if (auto caller = authorize_flow(message, entry.owner); !caller)
+            return reply_with_error(error, caller.error());
+        if (entry.retired)
+            return reply_with_error(error, make_error(ErrorCode::NotFound, "this recovery conversation has ended"));
+        entry.registry->retire(entry, "flow.cancel");
+        return sd_bus_reply_method_return(message, nullptr);
+    });
+}
+
+int FlowRegistry::on_owner_gone(sd_bus_track*, void* userdata) {
+    auto& entry = *static_cast<Entry*>(userdata);
+    entry.registry->retire(entry, entry.flow.finished() ? nullptr : "flow.abandon");
+    return 0;
+}
+
+int FlowRegistry::on_idle_timeout(sd_event_source*, uint64_t, void* userdata) {
+    auto& entry = *static_cast<Entry*>(userdata);
+    entry.registry->retire(entry, "flow.expire");
+    return 0;
+}
+
+}  // namespace recoveryd

@@ -1,0 +1,23 @@
+#pragma once
+// What one Flow.Next call answers: a state and the messages to render.
+
+#include <string>
+#include <vector>
+
+#include "common/FlowProtocol.h"
+
+namespace recoveryd {
+
+struct FlowMessage {
+    MessageStyle style;
+    std::string text;
+};
+
+struct FlowReply {
+    FlowState state = FlowState::Continue;
+    std::vector<FlowMessage> messages;
+
+    std::size_t prompt_count() const;
+};
+
+}  // namespace recoveryd

@@ -1,0 +1,112 @@
+// recoveryd: the privileged daemon behind "Can't access your account?".
+// Loads the policy, opens the store and the key, then serves the system bus
+// on an sd-event loop until SIGTERM. Refuses to start on a bad policy, a
+// corrupt database or a damaged key: it never serves on guesses.
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <systemd/sd-daemon.h>
+
+#include "common/SdBus.h"
+#include "daemon/Services.h"
+#include "daemon/audit/AuditLog.h"
+#include "daemon/bus/BusServer.h"
+#include "daemon/crypto/SecretKey.h"
+#include "daemon/policy/PolicyLoader.h"
+#include "daemon/shadow/PasswordHasher.h"
+#include "daemon/shadow/ShadowFile.h"
+#include "daemon/store/Store.h"
+
+namespace {
+
+using namespace recoveryd;
+
+const std::filesystem::path kStateDirectory = "/var/lib/recoveryd";
+
+int fail(const std::string& what) {
+    std::fprintf(stderr, "recoveryd: %s\n", what.c_str());
+    return EXIT_FAILURE;
+}
+
+Result<void> prepare_state_directory() {
+    if (::mkdir(kStateDirectory.c_str(), 0700) < 0 && errno != EEXIST)
+        return make_error(ErrorCode::Io, "cannot create " + kStateDirectory.string() + ": " + std::strerror(errno));
+    struct stat st {};
+    if (::lstat(kStateDirectory.c_str(), &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+        (st.st_mode & 0077) != 0)
+        return make_error(ErrorCode::AccessDenied, kStateDirectory.string() +
+                                                       " must be a directory owned by root with mode 0700; "
+                                                       "fix it with: chown root:root " +
+                                                       kStateDirectory.string() + " && chmod 0700 " +
+                                                       kStateDirectory.string());
+    return {};
+}
+
+int serve(const Policy& policy) {
+    if (::geteuid() != 0)
+        return fail("must run as root");
+    if (auto ready = prepare_state_directory(); !ready)
+        return fail(ready.error().message);
+    auto key = SecretKey::load_or_create(kStateDirectory / "recoveryd.key");
+    if (!key)
+        return fail(key.error().message);
+    auto store = Store::open(kStateDirectory / "recoveryd.db");
+    if (!store)
+        return fail(store.error().message);
+    auto hasher = PasswordHasher::from_login_defs();
+    if (!hasher)
+        return fail(hasher.error().message);
+    ShadowFile shadow;
+    AuditLog audit(*store);
+    Services services{policy, *store, *key, audit, shadow, *hasher};
+
+    sd_event* raw_event = nullptr;
+    if (sd_event_default(&raw_event) < 0)
+        return fail("cannot create the event loop");
+    const EventPtr event(raw_event);
+    for (const int sig : {SIGTERM, SIGINT})
+        if (sd_event_add_signal(raw_event, nullptr, sig | SD_EVENT_SIGNAL_PROCMASK, nullptr, nullptr) < 0)
+            return fail("cannot handle signals");
+
+    auto server = BusServer::start(raw_event, services);
+    if (!server)
+        return fail(server.error().message);
+    sd_notify(0, "READY=1\nSTATUS=Serving io.recoveryd.Recovery1");
+    std::fprintf(stderr, "recoveryd: serving io.recoveryd.Recovery1\n");
+    const int r = sd_event_loop(raw_event);
+    sd_notify(0, "STOPPING=1");
+    return r < 0 ? fail("event loop failed") : EXIT_SUCCESS;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"recoveryd: account recovery daemon for Linux logins"};
+    bool check_policy = false;
+    app.add_flag("--check-policy", check_policy, "Check the policy files, print the effective policy, and exit");
+    app.set_version_flag("--version", "recoveryd " RECOVERYD_VERSION);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    try {
+        auto policy = load_policy();
+        if (!policy)
+            return fail(policy.error().message);
+        if (check_policy) {
+            std::fputs(describe_policy(*policy).c_str(), stdout);
+            return EXIT_SUCCESS;
+        }
+        return serve(*policy);
+    } catch (const std::exception& e) {
+        return fail(std::string("unexpected error: ") + e.what());
+    }
+}

@@ -1,0 +1,15 @@
+#pragma once
+// Brings a database's schema up to date from the compiled-in schema/NNN_*.sql
+// files, one transaction each, counted in PRAGMA user_version.
+
+#include "common/Result.h"
+#include "daemon/store/Database.h"
+
+namespace recoveryd {
+
+// The number of migrations this build knows (the newest schema version).
+int latest_schema_version();
+
+Result<void> apply_migrations(Database& db);
+
+}  // namespace recoveryd

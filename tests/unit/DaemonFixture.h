@@ -1,0 +1,101 @@
+#pragma once
+// A daemon's worth of real components in a temp dir, for unit tests of the
+// parts that make decisions (Flow, AccountService): a SQLite store, a key
+// file, a shadow file with root (password kOldPassword) and nobody, and a
+// policy that allows root. Use set_up/tear_down as cmocka fixtures.
+
+#include "tests/unit/UnitTest.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "daemon/Services.h"
+#include "daemon/audit/AuditLog.h"
+#include "daemon/crypto/SecretKey.h"
+#include "daemon/policy/Policy.h"
+#include "daemon/shadow/PasswordHasher.h"
+#include "daemon/shadow/ShadowFile.h"
+#include "daemon/store/Store.h"
+
+namespace recoveryd::test {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kOldPassword = "old password 1234";
+constexpr const char* kNewPassword = "brand new password 5678";
+
+struct World {
+    fs::path dir;
+    Policy policy{};
+    std::unique_ptr<Store> store;
+    std::unique_ptr<SecretKey> key;
+    std::unique_ptr<AuditLog> audit;
+    std::unique_ptr<ShadowFile> shadow;
+    std::unique_ptr<PasswordHasher> hasher;
+    std::unique_ptr<Services> services;
+
+    fs::path shadow_path() const { return dir / "shadow"; }
+};
+
+inline std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+inline int set_up(void** state) {
+    auto* w = new World;
+    char templ[] = "/tmp/recoveryd-flow-XXXXXX";
+    assert_non_null(mkdtemp(templ));
+    w->dir = templ;
+    {
+        std::ofstream defs(w->dir / "login.defs");
+        defs << "ENCRYPT_METHOD SHA512\n";
+    }
+    auto hasher = PasswordHasher::from_login_defs(w->dir / "login.defs");
+    assert_true(hasher.ok());
+    w->hasher = std::make_unique<PasswordHasher>(std::move(hasher.value()));
+    auto root_hash = w->hasher->hash(Secret(kOldPassword));
+    assert_true(root_hash.ok());
+    {
+        std::ofstream shadow(w->shadow_path());
+        shadow << "root:" << root_hash->view() << ":20000:0:99999:7:::\n"
+               << "nobody:*:20000:0:99999:7:::\n";
+    }
+    w->policy.enabled = true;
+    w->policy.allow_root = true;
+    w->policy.min_uid = 0;
+    w->policy.flow_timeout = std::chrono::seconds(300);
+    w->policy.min_password_length = 12;
+    w->policy.after_reset = AfterReset::SignInAgain;
+
+    auto store = Store::open(w->dir / "recoveryd.db");
+    assert_true(store.ok());
+    w->store = std::make_unique<Store>(std::move(store.value()));
+    auto key = SecretKey::load_or_create(w->dir / "recoveryd.key");
+    assert_true(key.ok());
+    w->key = std::make_unique<SecretKey>(std::move(key.value()));
+    w->audit = std::make_unique<AuditLog>(*w->store);
+    ShadowFile::Options options;
+    options.path = w->shadow_path();
+    options.lock_with_lckpwdf = false;
+    w->shadow = std::make_unique<ShadowFile>(options);
+    w->services = std::make_unique<Services>(
+        Services{w->policy, *w->store, *w->key, *w->audit, *w->shadow, *w->hasher});
+    *state = w;
+    return 0;
+}
+
+inline int tear_down(void** state) {
+    auto* w = static_cast<World*>(*state);
+    fs::remove_all(w->dir);
+    delete w;
+    return 0;
+}
+
+}  // namespace recoveryd::test
