@@ -71,6 +71,8 @@ Result<std::string> FlowRegistry::start(sd_bus_message* start_message, std::stri
                                                Flow(services_, std::move(user), std::move(context)), {}, {}, {}});
     if (auto exported = export_entry(*entry, start_message); !exported)
         return exported.error();
+    if (auto audited = entry->flow.record_start(); !audited)
+        return make_error(ErrorCode::Unavailable, "the audit log cannot be written; try again later");
     std::string path = entry->path;
     flows_.emplace(path, std::move(entry));
     return path;

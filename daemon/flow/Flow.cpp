@@ -149,6 +149,8 @@ FlowReply Flow::finish(FlowState state, MessageStyle style, std::string text) {
     return {state, {{style, std::move(text)}}};
 }
 
+Result<void> Flow::record_start() { return record("flow.start", "ok"); }
+
 void Flow::record_end(const char* action) { (void)record(action, "ended"); }
 
 Result<void> Flow::record(const char* action, const char* outcome, std::string detail) {

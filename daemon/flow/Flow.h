@@ -31,6 +31,10 @@ public:
     bool finished() const { return step_ == Step::Finished; }
     const std::string& user() const { return user_; }
 
+    // Records that the flow began; when the audit log cannot be written the
+    // flow must not go on (fail closed).
+    Result<void> record_start();
+
     // Records how a flow ended without finishing: "flow.cancel",
     // "flow.expire" or "flow.abandon" (the caller left the bus).
     void record_end(const char* action);

@@ -1,0 +1,22 @@
+#pragma once
+// The module's arguments in the PAM stack line: `debug`, `timeout_ms=N`.
+
+#include <cstdint>
+
+namespace recoveryd::pam {
+
+struct ModuleOptions {
+    bool debug = false;
+    // Bound on StartFlow and Cancel: when the daemon is absent or hung the
+    // login goes on within this time.
+    std::uint64_t timeout_ms = 1500;
+    // Bound on Flow.Next, which may hash a password and wait for the
+    // password database's lock (lckpwdf waits up to 15 s).
+    std::uint64_t next_timeout_ms = 25000;
+};
+
+// Unknown or malformed arguments are reported through `warn` and ignored.
+ModuleOptions parse_module_options(int argc, const char** argv, void (*warn)(const char* argument, void* context),
+                                   void* context);
+
+}  // namespace recoveryd::pam

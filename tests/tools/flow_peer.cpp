@@ -1,0 +1,183 @@
+// flow-peer: talks to recoveryd's Manager and Flow interfaces directly, for
+// tests and benchmarks that a PAM application cannot express.
+//   flow-peer start USER [KEY=VALUE...]      StartFlow; prints the path or the error name
+//   flow-peer answers USER N                 Next with N answers on a fresh flow; prints the result
+//   flow-peer hijack USER                    B calls Next on A's flow: must be refused, A unaffected
+//   flow-peer bench ROUNDS                   p50/p99 of Next (first step) and Peer.Ping, in µs
+//   flow-peer hold N                         opens N flows and waits for stdin to close
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "common/BusNames.h"
+#include "common/SdBus.h"
+
+using namespace recoveryd;
+
+namespace {
+
+BusPtr connect_bus() {
+    sd_bus* raw = nullptr;
+    if (sd_bus_open_system(&raw) < 0) {
+        std::fprintf(stderr, "flow-peer: no system bus\n");
+        std::exit(2);
+    }
+    return BusPtr(raw);
+}
+
+// Calls StartFlow; returns the path, or "!" + error name.
+std::string start_flow(sd_bus* bus, const std::string& user, const std::vector<std::string>& context = {}) {
+    sd_bus_message* raw = nullptr;
+    sd_bus_message_new_method_call(bus, &raw, bus::kServiceName, bus::kObjectPath, bus::kManagerInterface,
+                                   "StartFlow");
+    BusMessagePtr call(raw);
+    sd_bus_message_append(call.get(), "s", user.c_str());
+    sd_bus_message_open_container(call.get(), 'a', "{sv}");
+    for (const std::string& pair : context) {
+        const auto eq = pair.find('=');
+        sd_bus_message_append(call.get(), "{sv}", pair.substr(0, eq).c_str(), "s",
+                              eq == std::string::npos ? "" : pair.c_str() + eq + 1);
+    }
+    sd_bus_message_close_container(call.get());
+    BusError error;
+    raw = nullptr;
+    const int r = sd_bus_call(bus, call.get(), 0, error.get(), &raw);
+    BusMessagePtr reply(raw);
+    if (r < 0)
+        return std::string("!") + error.name();
+    const char* path = nullptr;
+    sd_bus_message_read(reply.get(), "o", &path);
+    return path;
+}
+
+// Calls Next with `count` dummy answers; returns "state=N" or "!" + error name.
+std::string next(sd_bus* bus, const std::string& path, std::size_t count) {
+    sd_bus_message* raw = nullptr;
+    sd_bus_message_new_method_call(bus, &raw, bus::kServiceName, path.c_str(), bus::kFlowInterface, "Next");
+    BusMessagePtr call(raw);
+    sd_bus_message_open_container(call.get(), 'a', "s");
+    for (std::size_t i = 0; i < count; ++i)
+        sd_bus_message_append(call.get(), "s", "answer");
+    sd_bus_message_close_container(call.get());
+    BusError error;
+    raw = nullptr;
+    const int r = sd_bus_call(bus, call.get(), 0, error.get(), &raw);
+    BusMessagePtr reply(raw);
+    if (r < 0)
+        return std::string("!") + error.name();
+    std::uint32_t state = 0;
+    sd_bus_message_read(reply.get(), "u", &state);
+    return "state=" + std::to_string(state);
+}
+
+void cancel(sd_bus* bus, const std::string& path) {
+    sd_bus_call_method(bus, bus::kServiceName, path.c_str(), bus::kFlowInterface, "Cancel", nullptr, nullptr, "");
+}
+
+int hijack(const std::string& user) {
+    BusPtr a = connect_bus(), b = connect_bus();
+    const std::string path = start_flow(a.get(), user);
+    if (path[0] == '!') {
+        std::printf("start failed: %s\n", path.c_str() + 1);
+        return 1;
+    }
+    const std::string intruder = next(b.get(), path, 0);
+    const std::string owner = next(a.get(), path, 0);
+    std::printf("intruder: %s\nowner: %s\n", intruder.c_str(), owner.c_str());
+    return intruder[0] == '!' && owner == "state=0" ? 0 : 1;
+}
+
+using Clock = std::chrono::steady_clock;
+
+double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+
+void print_percentiles(const char* name, std::vector<double> samples) {
+    std::sort(samples.begin(), samples.end());
+    const auto at = [&](double q) { return samples[static_cast<std::size_t>(q * (samples.size() - 1))]; };
+    std::printf("%s p50_us=%.1f p99_us=%.1f\n", name, at(0.50), at(0.99));
+}
+
+int bench(int rounds) {
+    BusPtr bus = connect_bus();
+    std::vector<double> next_us, ping_us;
+    for (int i = 0; i < rounds; ++i) {
+        const std::string path = start_flow(bus.get(), "alice");
+        auto t0 = Clock::now();
+        const std::string state = next(bus.get(), path, 0);  // first step: no hashing
+        auto t1 = Clock::now();
+        sd_bus_call_method(bus.get(), bus::kServiceName, bus::kObjectPath, "org.freedesktop.DBus.Peer", "Ping",
+                           nullptr, nullptr, "");
+        auto t2 = Clock::now();
+        cancel(bus.get(), path);
+        if (state != "state=0") {
+            std::fprintf(stderr, "flow-peer: Next failed: %s\n", state.c_str());
+            return 1;
+        }
+        next_us.push_back(micros(t1 - t0));
+        ping_us.push_back(micros(t2 - t1));
+    }
+    print_percentiles("Flow.Next", next_us);
+    print_percentiles("Peer.Ping", ping_us);
+    return 0;
+}
+
+int hold(int count) {
+    BusPtr bus = connect_bus();
+    for (int i = 0; i < count; ++i)
+        if (start_flow(bus.get(), "alice")[0] == '!')
+            return 1;
+    std::printf("holding %d flows\n", count);
+    std::fflush(stdout);
+    std::string line;
+    std::getline(std::cin, line);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"Drive recoveryd's flow API directly"};
+    app.require_subcommand(1);
+    std::string user;
+    std::vector<std::string> context;
+    int number = 0;
+    auto* start = app.add_subcommand("start");
+    start->add_option("user", user)->required();
+    start->add_option("context", context);
+    auto* answers = app.add_subcommand("answers");
+    answers->add_option("user", user)->required();
+    answers->add_option("count", number)->required();
+    auto* hijack_cmd = app.add_subcommand("hijack");
+    hijack_cmd->add_option("user", user)->required();
+    auto* bench_cmd = app.add_subcommand("bench");
+    bench_cmd->add_option("rounds", number)->required();
+    auto* hold_cmd = app.add_subcommand("hold");
+    hold_cmd->add_option("count", number)->required();
+    CLI11_PARSE(app, argc, argv);
+
+    if (start->parsed()) {
+        BusPtr bus = connect_bus();
+        const std::string path = start_flow(bus.get(), user, context);
+        std::printf("%s\n", path[0] == '!' ? path.c_str() + 1 : path.c_str());
+        return path[0] == '!' ? 1 : 0;
+    }
+    if (answers->parsed()) {
+        BusPtr bus = connect_bus();
+        const std::string path = start_flow(bus.get(), user);
+        if (path[0] == '!')
+            return std::printf("%s\n", path.c_str() + 1), 1;
+        next(bus.get(), path, 0);  // the first prompt
+        const std::string result = next(bus.get(), path, static_cast<std::size_t>(number));
+        std::printf("%s\n", result[0] == '!' ? result.c_str() + 1 : result.c_str());
+        return result[0] == '!' ? 1 : 0;
+    }
+    if (hijack_cmd->parsed())
+        return hijack(user);
+    if (bench_cmd->parsed())
+        return bench(number);
+    return hold(number);
+}
