@@ -4,7 +4,7 @@
 //   flow-peer answers USER N                 Next with N answers on a fresh flow; prints the result
 //   flow-peer hijack USER                    B calls Next on A's flow: must be refused, A unaffected
 //   flow-peer bench ROUNDS                   p50/p99 of Next (first step) and Peer.Ping, in µs
-//   flow-peer hold N                         opens N flows and waits for stdin to close
+//   flow-peer hold N                         opens N flows, prints the first's path, waits for stdin to close
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -127,9 +127,13 @@ int bench(int rounds) {
 
 int hold(int count) {
     BusPtr bus = connect_bus();
-    for (int i = 0; i < count; ++i)
-        if (start_flow(bus.get(), "alice")[0] == '!')
-            return 1;
+    for (int i = 0; i < count; ++i) {
+        const std::string path = start_flow(bus.get(), "alice");
+        if (path[0] == '!')
+            return std::printf("%s\n", path.c_str() + 1), 1;
+        if (i == 0)
+            std::printf("%s\n", path.c_str());
+    }
     std::printf("holding %d flows\n", count);
     std::fflush(stdout);
     std::string line;

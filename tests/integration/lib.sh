@@ -1,0 +1,73 @@
+# Shared by the integration tests: a sandbox per test, torn down on exit, and
+# assertions that say what was expected and what came instead.
+set -euo pipefail
+
+source_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build_dir=${RECOVERYD_BUILD_DIR:-$source_dir/build}
+sandbox_tool=$source_dir/tests/harness/sandbox
+golden_dir=$source_dir/tests/integration/golden
+SANDBOX=$(mktemp -d /tmp/recoveryd-test-XXXXXX)
+WORK=$SANDBOX/work
+mkdir -p "$WORK"
+export RECOVERYD_BUILD_DIR=$build_dir
+
+cleanup() {
+    local status=$?
+    if ((status != 0)) && [[ -f $SANDBOX/log/recoveryd.log ]]; then
+        echo "--- recoveryd log:"; cat "$SANDBOX/log/recoveryd.log"
+    fi
+    "$sandbox_tool" down "$SANDBOX" || true
+    rm -rf "$SANDBOX"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+assert_eq() {  # expected actual what
+    [[ $1 == "$2" ]] || fail "$3: expected '$1', got '$2'"
+}
+
+assert_contains() {  # file text
+    grep -qF -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "$1 does not contain '$2'"; }
+}
+
+assert_not_contains() {
+    ! grep -qF -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "$1 contains '$2'"; }
+}
+
+sandbox() {
+    "$sandbox_tool" "$1" "$SANDBOX" "${@:2}"
+    mkdir -p "$WORK"  # `down` removes the whole directory
+}
+in_sandbox() { "$sandbox_tool" exec "$SANDBOX" -- "$@"; }
+as_user() { local user=$1; shift; "$sandbox_tool" exec "$SANDBOX" --user "$user" -- "$@"; }
+
+# Enrolls USER's recovery codes with their password; sets CODES (an array).
+enroll_codes() {
+    local user=$1 output
+    output=$(echo "$user-old-password" | as_user "$user" "$build_dir/ctl/recoveryctl" enroll codes)
+    mapfile -t CODES < <(grep -oE '[0-9A-Z]{4}(-[0-9A-Z]{4}){3}' <<<"$output")
+    assert_eq 10 "${#CODES[@]}" "number of codes printed by recoveryctl"
+}
+
+# run_pam SERVICE USER NAME ANSWER... : authenticates with scripted answers;
+# sets RESULT (the PAM result name); the transcript is $WORK/NAME.transcript.
+run_pam() {
+    local service=$1 user=$2 name=$3; shift 3
+    printf '%s\n' "$@" > "$WORK/$name.answers"
+    RESULT=$(in_sandbox "$build_dir/tests/tools/pam-driver" --service "$service" --user "$user" \
+        --answers "$WORK/$name.answers" --transcript "$WORK/$name.transcript" || true)
+}
+
+password_works() {  # USER PASSWORD -> 0 iff plain pam_unix accepts it
+    run_pam plain-test "$1" check "$2"
+    [[ $RESULT == PAM_SUCCESS ]]
+}
+
+audit() {  # SQL condition -> number of matching audit rows
+    in_sandbox sqlite3 /var/lib/recoveryd/recoveryd.db "SELECT count(*) FROM audit WHERE $1"
+}
+
+assert_same_as_golden() {  # transcript golden-name
+    diff -u "$golden_dir/$2" "$1" || fail "transcript differs from $2 (if the change is intended, update the golden file)"
+}
