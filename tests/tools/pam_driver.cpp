@@ -7,6 +7,7 @@
 #include <security/pam_appl.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -106,7 +107,7 @@ int run_once(const std::string& service, const std::string& user, const std::str
 
 int main(int argc, char** argv) {
     CLI::App app{"Run a PAM authentication with scripted answers"};
-    std::string service, user, answers_file, transcript_file, confdir;
+    std::string service, user, answers_file, transcript_file, confdir, timings_file;
     bool account = false, conv_fails = false;
     int repeat = 1;
     app.add_option("--service", service, "PAM service name")->required();
@@ -117,6 +118,7 @@ int main(int argc, char** argv) {
     app.add_flag("--acct", account, "also run pam_acct_mgmt");
     app.add_flag("--conv-fails", conv_fails, "fail echo-on prompts, as sshd's password method does");
     app.add_option("--repeat", repeat, "authenticate this many times (benchmarks)")->check(CLI::PositiveNumber);
+    app.add_option("--timings", timings_file, "append each authentication's duration in microseconds");
     CLI11_PARSE(app, argc, argv);
 
     std::vector<std::string> answers;
@@ -130,9 +132,16 @@ int main(int argc, char** argv) {
     }
     int r = PAM_SUCCESS;
     std::string transcript;
+    std::ofstream timings;
+    if (!timings_file.empty())
+        timings.open(timings_file, std::ios::app);
     for (int i = 0; i < repeat; ++i) {
         Script script{answers, 0, conv_fails, {}};
+        const auto start = std::chrono::steady_clock::now();
         r = run_once(service, user, confdir, account, script);
+        const auto elapsed = std::chrono::steady_clock::now() - start;
+        if (timings.is_open())
+            timings << std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count() << "\n";
         transcript = script.transcript;
     }
     if (!transcript_file.empty())

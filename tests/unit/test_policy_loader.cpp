@@ -2,6 +2,7 @@
 // the admin's file and drop-ins in order, and every kind of bad file refused
 // with file, line and reason.
 #include "tests/unit/UnitTest.h"
+#include "tests/unit/TestFiles.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -46,8 +47,7 @@ struct PolicyDir {
 std::string read_source_file(const std::string& relative) {
     const char* source = getenv("RECOVERYD_SOURCE_DIR");
     assert_non_null(source);
-    std::ifstream in(fs::path(source) / relative);
-    return {std::istreambuf_iterator<char>(in), {}};
+    return read_file_bytes(fs::path(source) / relative);
 }
 
 // Every "Key = value" line of a file, in order, with the section headers.

@@ -1,6 +1,7 @@
 // Unit tests for ShadowFile: the rewrite keeps every other byte, owner and
 // mode; refuses what could break the file; survives a crash at any step.
 #include "tests/unit/UnitTest.h"
+#include "tests/unit/TestFiles.h"
 
 #include <filesystem>
 #include <fstream>
@@ -34,14 +35,13 @@ struct ShadowDir {
         dir = mkdtemp(pattern);
         path = dir / "shadow";
         write(kOriginal);
-        chown(path.c_str(), 0, 42);
+        assert_int_equal(chown(path.c_str(), 0, 42), 0);
         chmod(path.c_str(), 0640);
     }
     ~ShadowDir() { fs::remove_all(dir); }
     void write(const std::string& text) const { std::ofstream(path, std::ios::binary) << text; }
     std::string read(const fs::path& p) const {
-        std::ifstream in(p, std::ios::binary);
-        return {std::istreambuf_iterator<char>(in), {}};
+        return read_file_bytes(p);
     }
     std::string read() const { return read(path); }
     ShadowFile file(std::function<bool(std::string_view)> hook = {}) const {

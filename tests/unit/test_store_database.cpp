@@ -1,6 +1,7 @@
 // Unit tests for the store: migrations, refusing damaged or newer files,
 // one-time consumption of codes (also across processes), the audit chain.
 #include "tests/unit/UnitTest.h"
+#include "tests/unit/TestFiles.h"
 
 #include <filesystem>
 #include <fstream>
@@ -43,8 +44,7 @@ struct StoreDir {
         return *row ? stmt->column_text(0) : std::string();
     }
     std::string bytes() const {
-        std::ifstream in(path, std::ios::binary);
-        return {std::istreambuf_iterator<char>(in), {}};
+        return read_file_bytes(path);
     }
 };
 
