@@ -19,7 +19,7 @@ namespace recoveryd::pam {
 namespace {
 
 constexpr std::string_view kOffer =
-    "Can't access your account? Type 'yes' to recover it, or press Enter to try again.";
+    "Can't access your account? Type 'yes' to recover it, or press Enter to try again. ";
 constexpr std::string_view kUnavailable = "Account recovery is not available right now.";
 constexpr int kMaxRounds = 32;  // far more than any conversation needs
 constexpr std::size_t kMaxContextBytes = 256;

@@ -45,7 +45,7 @@ as_user() { local user=$1; shift; "$sandbox_tool" exec "$SANDBOX" --user "$user"
 # Enrolls USER's recovery codes with their password; sets CODES (an array).
 enroll_codes() {
     local user=$1 output
-    output=$(echo "$user-old-password" | as_user "$user" "$build_dir/ctl/recoveryctl" enroll codes)
+    output=$(echo "$user-old-password" | as_user "$user" /run/sandbox-tools/recoveryctl enroll codes)
     mapfile -t CODES < <(grep -oE '[0-9A-Z]{4}(-[0-9A-Z]{4}){3}' <<<"$output")
     assert_eq 10 "${#CODES[@]}" "number of codes printed by recoveryctl"
 }

@@ -3,7 +3,7 @@
 source "$(dirname "$0")/lib.sh"
 
 start_as() {  # user -> prints the error name, or the path
-    as_user "$1" "$build_dir/tests/tools/flow-peer" start alice || true
+    as_user "$1" /run/sandbox-tools/flow-peer start alice || true
 }
 
 sandbox up
