@@ -24,7 +24,7 @@ methods_of < "$source_dir/dbus/io.recoveryd.Recovery1.xml" > "$WORK/expected"
 coproc HOLD { in_sandbox "$build_dir/tests/tools/flow-peer" hold 1; }
 read -r flow_path <&"${HOLD[0]}"
 { introspect /io/recoveryd/Recovery1 | methods_of; introspect "$flow_path" | methods_of; } | sort > "$WORK/served"
-kill "$HOLD_PID" 2>/dev/null || true
+[[ -z ${HOLD_PID:-} ]] || kill "$HOLD_PID" 2>/dev/null || true  # down ends it anyway
 diff -u "$WORK/expected" "$WORK/served" || fail "the served API differs from dbus/io.recoveryd.Recovery1.xml"
 [[ -s $WORK/expected ]] || fail "no methods found in the XML"
 echo PASS
