@@ -11,8 +11,12 @@ WORK=$SANDBOX/work
 mkdir -p "$WORK"
 export RECOVERYD_BUILD_DIR=$build_dir
 
+EXIT_HOOKS=()  # commands a test adds with at_exit, run before the teardown
+at_exit() { EXIT_HOOKS+=("$1"); }
+
 cleanup() {
-    local status=$?
+    local status=$? hook
+    for hook in "${EXIT_HOOKS[@]}"; do eval "$hook" || true; done
     if ((status != 0)) && [[ -f $SANDBOX/log/recoveryd.log ]]; then
         echo "--- recoveryd log:"; cat "$SANDBOX/log/recoveryd.log"
     fi
@@ -40,6 +44,16 @@ sandbox() {
     mkdir -p "$WORK"  # `down` removes the whole directory
 }
 in_sandbox() { "$sandbox_tool" exec "$SANDBOX" -- "$@"; }
+
+# The prefix for a stock PAM application (login, pamtester): in a sanitizer
+# build, pam_recovery.so loads into it only with the sanitizer runtimes
+# preloaded, and with libcrypt too (ASan's crypt_r interceptor binds at start,
+# before pam_unix would load it). The application's own leaks are not ours.
+STOCK_APP=()
+if grep -q '^RECOVERYD_SANITIZE:BOOL=ON' "$build_dir/CMakeCache.txt" 2>/dev/null; then
+    STOCK_APP=(env "LD_PRELOAD=$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so):libcrypt.so.1"
+               ASAN_OPTIONS=detect_leaks=0)
+fi
 as_user() { local user=$1; shift; "$sandbox_tool" exec "$SANDBOX" --user "$user" -- "$@"; }
 
 # Enrolls USER's recovery codes with their password; sets CODES (an array).

@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 
 tmux_socket=recoveryd-test-$$
 term() { tmux -L "$tmux_socket" "$@"; }
-trap 'term kill-server 2>/dev/null || true; cleanup' EXIT
+at_exit "term kill-server 2>/dev/null"
 
 # Waits until the terminal has shown TEXT (a fixed string) on COUNT lines
 # (default 1), or fails.
@@ -25,7 +25,9 @@ type_line() { term send-keys -t console -l -- "$1"; term send-keys -t console En
 # Each step: what the screen must show, then what alice types.
 sandbox up
 enroll_codes alice
-term new-session -d -s console -x 200 -y 50 "$sandbox_tool exec $SANDBOX -- login"
+# When login ends, the pane stays, saying so, for wait_for to show.
+term new-session -d -s console -x 200 -y 50 \
+    "$sandbox_tool exec $SANDBOX -- ${STOCK_APP[*]} login; echo \"[login exited: \$?]\"; sleep 3600"
 wait_for "login:";                              type_line alice
 wait_for "Password:";                           type_line not-my-password
 wait_for "Can't access your account?";          type_line yes
