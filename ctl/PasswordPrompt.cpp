@@ -65,6 +65,9 @@ Result<Secret> read_line() {
 }  // namespace
 
 Result<Secret> read_password(std::string_view prompt) {
+    // Unbuffered: the password must not linger in stdio's buffer, which
+    // nothing wipes.
+    std::setvbuf(stdin, nullptr, _IONBF, 0);
     if (!isatty(STDIN_FILENO))
         return read_line();
     std::fprintf(stderr, "%.*s", static_cast<int>(prompt.size()), prompt.data());

@@ -11,12 +11,11 @@ WORK=$SANDBOX/work
 mkdir -p "$WORK"
 export RECOVERYD_BUILD_DIR=$build_dir
 
-EXIT_HOOKS=()  # commands a test adds with at_exit, run before the teardown
-at_exit() { EXIT_HOOKS+=("$1"); }
+TERMINALS=recoveryd-test-$$  # the tmux server of this test's terminals
 
 cleanup() {
-    local status=$? hook
-    for hook in "${EXIT_HOOKS[@]}"; do eval "$hook" || true; done
+    local status=$?
+    tmux -L "$TERMINALS" kill-server 2>/dev/null || true
     if ((status != 0)) && [[ -f $SANDBOX/log/recoveryd.log ]]; then
         echo "--- recoveryd log:"; cat "$SANDBOX/log/recoveryd.log"
     fi
@@ -55,6 +54,30 @@ if grep -q '^RECOVERYD_SANITIZE:BOOL=ON' "$build_dir/CMakeCache.txt" 2>/dev/null
                ASAN_OPTIONS=detect_leaks=0)
 fi
 as_user() { local user=$1; shift; "$sandbox_tool" exec "$SANDBOX" --user "$user" -- "$@"; }
+
+# Terminals (tmux), for programs that need one: login, password prompts.
+# terminal_open NAME COMMAND: when COMMAND ends, "[exited: STATUS]" shows.
+terminal_open() {
+    tmux -L "$TERMINALS" new-session -d -s "$1" -x 200 -y 50 "$2; echo \"[exited: \$?]\"; sleep 3600"
+}
+
+# terminal_wait NAME TEXT [COUNT]: waits until TEXT (a fixed string) has shown
+# on COUNT lines (default 1); the screen so far is then in $WORK/screen.
+terminal_wait() {
+    local tries
+    for tries in $(seq 150); do
+        tmux -L "$TERMINALS" capture-pane -p -S - -t "$1" > "$WORK/screen"
+        (($(grep -cF -- "$2" "$WORK/screen") >= ${3:-1})) && return 0
+        sleep 0.2
+    done
+    echo "--- screen:"; cat "$WORK/screen"
+    fail "the terminal never showed '$2'"
+}
+
+terminal_type() {  # NAME LINE: types LINE and Enter
+    tmux -L "$TERMINALS" send-keys -t "$1" -l -- "$2"
+    tmux -L "$TERMINALS" send-keys -t "$1" Enter
+}
 
 # Enrolls USER's recovery codes with their password; sets CODES (an array).
 enroll_codes() {

@@ -1,46 +1,25 @@
 # The story at the real console login program (`login` on a terminal, as
 # scripts/try opens it): a wrong password, recovery with a code, then a real
-# shell session with the new password. login runs in tmux; the test types.
+# shell session with the new password. The test types what alice would.
 source "$(dirname "$0")/lib.sh"
 
-tmux_socket=recoveryd-test-$$
-term() { tmux -L "$tmux_socket" "$@"; }
-at_exit "term kill-server 2>/dev/null"
-
-# Waits until the terminal has shown TEXT (a fixed string) on COUNT lines
-# (default 1), or fails.
-wait_for() {
-    local tries
-    for tries in $(seq 150); do
-        term capture-pane -p -S - -t console > "$WORK/screen"
-        (($(grep -cF -- "$1" "$WORK/screen") >= ${2:-1})) && return 0
-        sleep 0.2
-    done
-    echo "--- screen:"; cat "$WORK/screen"
-    fail "the terminal never showed '$1'"
-}
-
-type_line() { term send-keys -t console -l -- "$1"; term send-keys -t console Enter; }
-
-# Each step: what the screen must show, then what alice types.
 sandbox up
 enroll_codes alice
-# When login ends, the pane stays, saying so, for wait_for to show.
-term new-session -d -s console -x 200 -y 50 \
-    "$sandbox_tool exec $SANDBOX -- ${STOCK_APP[*]} login; echo \"[login exited: \$?]\"; sleep 3600"
-wait_for "login:";                              type_line alice
-wait_for "Password:";                           type_line not-my-password
-wait_for "Can't access your account?";          type_line yes
-wait_for "Recovery code:";                      type_line "${CODES[7]}"
-wait_for "New password:";                       type_line console-new-password
-wait_for "Retype new password:";                type_line console-new-password
-wait_for "Sign in with your new password."
-wait_for "login:" 2;                            type_line alice
-wait_for "Password:" 2;                         type_line console-new-password
-wait_for "alice@"  # the shell prompt
-type_line 'echo "shell of $(id -un)"'
-wait_for "shell of alice"
-type_line exit
+terminal_open console "$sandbox_tool exec $SANDBOX -- ${STOCK_APP[*]} login"
+# Each step: what the screen must show, then what alice types.
+terminal_wait console "login:";                       terminal_type console alice
+terminal_wait console "Password:";                    terminal_type console not-my-password
+terminal_wait console "Can't access your account?";   terminal_type console yes
+terminal_wait console "Recovery code:";               terminal_type console "${CODES[7]}"
+terminal_wait console "New password:";                terminal_type console console-new-password
+terminal_wait console "Retype new password:";         terminal_type console console-new-password
+terminal_wait console "Sign in with your new password."
+terminal_wait console "login:" 2;                     terminal_type console alice
+terminal_wait console "Password:" 2;                  terminal_type console console-new-password
+terminal_wait console "alice@"  # the shell prompt
+terminal_type console 'echo "shell of $(id -un)"'
+terminal_wait console "shell of alice"
+terminal_type console exit
 
 password_works alice console-new-password || fail "pam_unix rejects the new password"
 assert_eq 1 "$(audit "action = 'password.rotate' AND outcome = 'ok' AND tty LIKE '%pts%'")" \
