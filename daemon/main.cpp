@@ -80,9 +80,12 @@ int serve(const Policy& policy) {
         return fail(server.error().message);
     sd_notify(0, "READY=1\nSTATUS=Serving io.recoveryd.Recovery1");
     std::fprintf(stderr, "recoveryd: serving io.recoveryd.Recovery1\n");
+    // 0 after SIGTERM/SIGINT; EXIT_FAILURE when the bus connection is lost.
     const int r = sd_event_loop(raw_event);
     sd_notify(0, "STOPPING=1");
-    return r < 0 ? fail("event loop failed") : EXIT_SUCCESS;
+    if (r < 0)
+        return fail("event loop failed");
+    return r == EXIT_SUCCESS ? EXIT_SUCCESS : fail("lost the connection to the system bus");
 }
 
 }  // namespace

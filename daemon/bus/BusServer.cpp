@@ -36,6 +36,10 @@ Result<std::unique_ptr<BusServer>> BusServer::start(sd_event* event, Services& s
     std::unique_ptr<BusServer> server(new BusServer(BusPtr(raw), services));
     if (const int r = sd_bus_attach_event(raw, event, SD_EVENT_PRIORITY_NORMAL); r < 0)
         return bus_failure("cannot attach to the event loop", r);
+    // Without the bus the daemon can serve nobody: the loop ends with
+    // EXIT_FAILURE, and systemd (or bus activation) starts a fresh one.
+    if (const int r = sd_bus_set_exit_on_disconnect(raw, 1); r < 0)
+        return bus_failure("cannot watch the bus connection", r);
     if (auto exported = server->export_objects(event); !exported)
         return exported.error();
     if (const int r = sd_bus_request_name(raw, bus::kServiceName, 0); r < 0)

@@ -1,5 +1,6 @@
 #include "daemon/bus/FlowRegistry.h"
 
+#include <set>
 #include <sodium.h>
 #include <time.h>
 #include <utility>
@@ -14,13 +15,18 @@
 
 namespace recoveryd {
 
+struct FlowRegistry::Owner {
+    FlowRegistry* registry;
+    BusTrackPtr track;
+    std::set<std::string> paths;  // its flows
+};
+
 struct FlowRegistry::Entry {
     FlowRegistry* registry;
     std::string path;
     std::string owner;
     Flow flow;
     BusSlotPtr slot;
-    BusTrackPtr track;
     EventSourcePtr idle_timer;
     bool retired = false;
 };
@@ -67,18 +73,46 @@ FlowRegistry::~FlowRegistry() = default;
 Result<std::string> FlowRegistry::start(sd_bus_message* start_message, std::string user, FlowContext context) {
     if (flows_.size() >= kMaxOpenFlows)
         return make_error(ErrorCode::Unavailable, "too many recovery conversations are open; try again later");
+    auto owner = owner_of(start_message);
+    if (!owner)
+        return owner.error();
     auto entry = std::make_unique<Entry>(Entry{this, new_flow_path(), sd_bus_message_get_sender(start_message),
-                                               Flow(services_, std::move(user), std::move(context)), {}, {}, {}});
-    if (auto exported = export_entry(*entry, start_message); !exported)
-        return exported.error();
-    if (auto audited = entry->flow.record_start(); !audited)
-        return make_error(ErrorCode::Unavailable, "the audit log cannot be written; try again later");
+                                               Flow(services_, std::move(user), std::move(context)), {}, {}});
+    Result<void> ready = export_entry(*entry);
+    if (ready && !entry->flow.record_start())
+        ready = make_error(ErrorCode::Unavailable, "the audit log cannot be written; try again later");
+    if (!ready) {
+        if ((*owner)->paths.empty())
+            owners_.erase(entry->owner);
+        return ready.error();
+    }
     std::string path = entry->path;
+    (*owner)->paths.insert(path);
     flows_.emplace(path, std::move(entry));
     return path;
 }
 
-Result<void> FlowRegistry::export_entry(Entry& entry, sd_bus_message* start_message) {
+Result<FlowRegistry::Owner*> FlowRegistry::owner_of(sd_bus_message* start_message) {
+    const char* sender = sd_bus_message_get_sender(start_message);
+    if (sender == nullptr)
+        return make_error(ErrorCode::AccessDenied, "the caller's identity could not be established");
+    if (auto known = owners_.find(sender); known != owners_.end())
+        return &known->second;
+    if (owners_.size() >= kMaxOwners)
+        return make_error(ErrorCode::Unavailable, "too many recovery conversations are open; try again later");
+
+    Owner& owner = owners_.try_emplace(sender, Owner{this, {}, {}}).first->second;
+    sd_bus_track* track = nullptr;
+    if (sd_bus_track_new(bus_, &track, on_owner_gone, &owner) >= 0) {
+        owner.track.reset(track);
+        if (sd_bus_track_add_sender(track, start_message) >= 0)
+            return &owner;
+    }
+    owners_.erase(sender);
+    return make_error(ErrorCode::Internal, "could not set up the recovery conversation");
+}
+
+Result<void> FlowRegistry::export_entry(Entry& entry) {
     static const sd_bus_vtable vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("Next", SD_BUS_ARGS("as", answers), SD_BUS_RESULT("u", state, "a(us)", messages),
@@ -91,13 +125,6 @@ Result<void> FlowRegistry::export_entry(Entry& entry, sd_bus_message* start_mess
     if (sd_bus_add_object_vtable(bus_, &slot, entry.path.c_str(), bus::kFlowInterface, vtable, &entry) < 0)
         return failed;
     entry.slot.reset(slot);
-
-    sd_bus_track* track = nullptr;
-    if (sd_bus_track_new(bus_, &track, on_owner_gone, &entry) < 0)
-        return failed;
-    entry.track.reset(track);
-    if (sd_bus_track_add_sender(track, start_message) < 0)
-        return failed;
 
     sd_event_source* timer = nullptr;
     if (sd_event_add_time_relative(event_, &timer, CLOCK_BOOTTIME, to_usec(services_.policy.flow_timeout), 0,
@@ -135,8 +162,18 @@ void FlowRegistry::retire(Entry& entry, const char* why) noexcept {
 
 int FlowRegistry::on_cleanup(sd_event_source*, void* userdata) {
     auto* self = static_cast<FlowRegistry*>(userdata);
-    for (const std::string& path : self->retired_)
-        self->flows_.erase(path);
+    for (const std::string& path : self->retired_) {
+        const auto found = self->flows_.find(path);
+        if (found == self->flows_.end())
+            continue;
+        const auto owner = self->owners_.find(found->second->owner);
+        self->flows_.erase(found);
+        if (owner == self->owners_.end())
+            continue;
+        owner->second.paths.erase(path);
+        if (owner->second.paths.empty())
+            self->owners_.erase(owner);  // its track goes with it
+    }
     self->retired_.clear();
     sd_event_source_set_enabled(self->cleanup_.get(), SD_EVENT_OFF);
     return 0;
@@ -175,8 +212,12 @@ int FlowRegistry::on_cancel(sd_bus_message* message, void* userdata, sd_bus_erro
 }
 
 int FlowRegistry::on_owner_gone(sd_bus_track*, void* userdata) {
-    auto& entry = *static_cast<Entry*>(userdata);
-    entry.registry->retire(entry, entry.flow.finished() ? nullptr : "flow.abandon");
+    auto& owner = *static_cast<Owner*>(userdata);
+    FlowRegistry& registry = *owner.registry;
+    for (const std::string& path : owner.paths) {
+        if (const auto found = registry.flows_.find(path); found != registry.flows_.end())
+            registry.retire(*found->second, found->second->flow.finished() ? nullptr : "flow.abandon");
+    }
     return 0;
 }
 

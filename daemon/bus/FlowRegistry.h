@@ -3,7 +3,9 @@
 // /io/recoveryd/Recovery1/flow/<random id>. A flow answers only the
 // connection that started it, expires after the policy's idle timeout on
 // CLOCK_BOOTTIME (moving the wall clock does not stretch it), and is dropped
-// when its connection leaves the bus.
+// when its connection leaves the bus: one bus track per connection, shared by
+// its flows, since each track costs a match rule and dbus-daemon drops a
+// connection that holds more than it allows (512 on the system bus).
 
 #include <map>
 #include <memory>
@@ -21,6 +23,9 @@ class FlowRegistry {
 public:
     // Beyond this many open flows StartFlow answers Unavailable.
     static constexpr std::size_t kMaxOpenFlows = 4096;
+    // Beyond this many connections with open flows, likewise: it keeps the
+    // daemon's match rules well under the bus's limit.
+    static constexpr std::size_t kMaxOwners = 256;
 
     FlowRegistry(sd_bus* bus, sd_event* event, Services& services);
     ~FlowRegistry();
@@ -33,6 +38,7 @@ public:
 
 private:
     struct Entry;
+    struct Owner;
 
     static int on_next(sd_bus_message* message, void* userdata, sd_bus_error* error);
     static int on_cancel(sd_bus_message* message, void* userdata, sd_bus_error* error);
@@ -40,7 +46,9 @@ private:
     static int on_idle_timeout(sd_event_source* source, uint64_t usec, void* userdata);
     static int on_cleanup(sd_event_source* source, void* userdata);
 
-    Result<void> export_entry(Entry& entry, sd_bus_message* start_message);
+    // The owner record of the sender of `start_message`, tracked on the bus.
+    Result<Owner*> owner_of(sd_bus_message* start_message);
+    Result<void> export_entry(Entry& entry);
     void restart_idle_timer(Entry& entry);
     // Removes a flow once the current callback has returned; audits `why`
     // (nullptr when the flow already recorded its own end).
@@ -50,6 +58,7 @@ private:
     sd_event* event_;
     Services& services_;
     std::map<std::string, std::unique_ptr<Entry>> flows_;
+    std::map<std::string, Owner> owners_;  // by unique bus name
     std::vector<std::string> retired_;
     EventSourcePtr cleanup_;
 };

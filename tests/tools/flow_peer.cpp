@@ -5,6 +5,8 @@
 //   flow-peer hijack USER                    B calls Next on A's flow: must be refused, A unaffected
 //   flow-peer bench ROUNDS                   p50/p99 of Next (first step) and Peer.Ping, in µs
 //   flow-peer hold N                         opens N flows, prints the first's path, waits for stdin to close
+//   flow-peer owners N                       N connections start a flow each; prints how many could, and why not
+//   flow-peer code-timing ROUNDS USER...     median/p99 of Next with a wrong code, per user, interleaved
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -54,14 +56,14 @@ std::string start_flow(sd_bus* bus, const std::string& user, const std::vector<s
     return path;
 }
 
-// Calls Next with `count` dummy answers; returns "state=N" or "!" + error name.
-std::string next(sd_bus* bus, const std::string& path, std::size_t count) {
+// Calls Next with `count` copies of `answer`; returns "state=N" or "!" + error name.
+std::string next(sd_bus* bus, const std::string& path, std::size_t count, const char* answer = "answer") {
     sd_bus_message* raw = nullptr;
     sd_bus_message_new_method_call(bus, &raw, bus::kServiceName, path.c_str(), bus::kFlowInterface, "Next");
     BusMessagePtr call(raw);
     sd_bus_message_open_container(call.get(), 'a', "s");
     for (std::size_t i = 0; i < count; ++i)
-        sd_bus_message_append(call.get(), "s", "answer");
+        sd_bus_message_append(call.get(), "s", answer);
     sd_bus_message_close_container(call.get());
     BusError error;
     raw = nullptr;
@@ -125,6 +127,46 @@ int bench(int rounds) {
     return 0;
 }
 
+// The code step's round trip for each user, interleaved round by round so
+// that machine noise falls on all alike (DESIGN.md invariant 7).
+int code_timing(int rounds, const std::vector<std::string>& users) {
+    constexpr const char* kWrongCode = "7KQ2-M9XD-4RTA-0BHC";  // well-formed, never issued
+    BusPtr bus = connect_bus();
+    std::vector<std::vector<double>> samples(users.size());
+    for (int i = 0; i < rounds; ++i) {
+        for (std::size_t u = 0; u < users.size(); ++u) {
+            const std::string path = start_flow(bus.get(), users[u]);
+            if (path[0] == '!' || next(bus.get(), path, 0) != "state=0")
+                return std::fprintf(stderr, "flow-peer: cannot start a flow for %s\n", users[u].c_str()), 1;
+            const auto t0 = Clock::now();
+            const std::string state = next(bus.get(), path, 1, kWrongCode);
+            samples[u].push_back(micros(Clock::now() - t0));
+            if (state != "state=2")
+                return std::fprintf(stderr, "flow-peer: a wrong code for %s gave %s\n", users[u].c_str(),
+                                    state.c_str()), 1;
+        }
+    }
+    for (std::size_t u = 0; u < users.size(); ++u)
+        print_percentiles(users[u].c_str(), samples[u]);
+    return 0;
+}
+
+int owners(int count) {
+    std::vector<BusPtr> connections;
+    std::string refusal = "none";
+    for (int i = 0; i < count; ++i) {
+        BusPtr bus = connect_bus();
+        const std::string path = start_flow(bus.get(), "alice");
+        if (path[0] == '!') {
+            refusal = path.substr(1);
+            break;
+        }
+        connections.push_back(std::move(bus));
+    }
+    std::printf("started=%zu refusal=%s\n", connections.size(), refusal.c_str());
+    return 0;
+}
+
 int hold(int count) {
     BusPtr bus = connect_bus();
     for (int i = 0; i < count; ++i) {
@@ -161,6 +203,12 @@ int main(int argc, char** argv) {
     bench_cmd->add_option("rounds", number)->required();
     auto* hold_cmd = app.add_subcommand("hold");
     hold_cmd->add_option("count", number)->required();
+    auto* owners_cmd = app.add_subcommand("owners");
+    owners_cmd->add_option("count", number)->required();
+    std::vector<std::string> users;
+    auto* timing_cmd = app.add_subcommand("code-timing");
+    timing_cmd->add_option("rounds", number)->required();
+    timing_cmd->add_option("users", users)->required();
     CLI11_PARSE(app, argc, argv);
 
     if (start->parsed()) {
@@ -183,5 +231,9 @@ int main(int argc, char** argv) {
         return hijack(user);
     if (bench_cmd->parsed())
         return bench(number);
+    if (owners_cmd->parsed())
+        return owners(number);
+    if (timing_cmd->parsed())
+        return code_timing(number, users);
     return hold(number);
 }
