@@ -21,6 +21,12 @@ struct FlowRegistry::Owner {
     std::set<std::string> paths;  // its flows
 };
 
+struct FlowRegistry::PacedReply {
+    FlowRegistry* registry;
+    BusMessagePtr message;
+    EventSourcePtr timer;
+};
+
 struct FlowRegistry::Entry {
     FlowRegistry* registry;
     std::string path;
@@ -46,21 +52,20 @@ uint64_t to_usec(std::chrono::seconds s) {
     return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(s).count());
 }
 
-int send_flow_reply(sd_bus_message* call, const FlowReply& reply) {
+// The method return for `call` carrying `reply`; a negative errno on failure.
+int build_flow_reply(sd_bus_message* call, const FlowReply& reply, BusMessagePtr& message) {
     sd_bus_message* raw = nullptr;
     int r = sd_bus_message_new_method_return(call, &raw);
     if (r < 0)
         return r;
-    const BusMessagePtr message(raw);
+    message.reset(raw);
     if ((r = sd_bus_message_append(raw, "u", static_cast<uint32_t>(reply.state))) < 0 ||
         (r = sd_bus_message_open_container(raw, 'a', "(us)")) < 0)
         return r;
     for (const FlowMessage& m : reply.messages)
         if ((r = sd_bus_message_append(raw, "(us)", static_cast<uint32_t>(m.style), m.text.c_str())) < 0)
             return r;
-    if ((r = sd_bus_message_close_container(raw)) < 0)
-        return r;
-    return sd_bus_send(nullptr, raw, nullptr);
+    return sd_bus_message_close_container(raw);
 }
 
 }  // namespace
@@ -179,8 +184,36 @@ int FlowRegistry::on_cleanup(sd_event_source*, void* userdata) {
     return 0;
 }
 
+int FlowRegistry::send_reply(sd_bus_message* call, const FlowReply& reply, uint64_t arrived) {
+    BusMessagePtr message;
+    if (const int r = build_flow_reply(call, reply, message); r < 0)
+        return r;
+    if (!reply.verdict)
+        return sd_bus_send(nullptr, message.get(), nullptr);
+
+    auto paced = std::make_unique<PacedReply>(PacedReply{this, std::move(message), {}});
+    const uint64_t due = arrived + static_cast<uint64_t>(std::chrono::microseconds(kVerdictTime).count());
+    sd_event_source* timer = nullptr;
+    // Accuracy 1 µs: sd-event would otherwise coalesce it by up to 250 ms.
+    if (const int r = sd_event_add_time(event_, &timer, CLOCK_MONOTONIC, due, 1, on_paced_reply_due, paced.get());
+        r < 0)
+        return r;
+    paced->timer.reset(timer);
+    paced_.emplace(paced.get(), std::move(paced));
+    return 1;  // replied later, by on_paced_reply_due
+}
+
+int FlowRegistry::on_paced_reply_due(sd_event_source*, uint64_t, void* userdata) {
+    const auto* paced = static_cast<const PacedReply*>(userdata);
+    (void)sd_bus_send(nullptr, paced->message.get(), nullptr);  // the caller may have left
+    paced->registry->paced_.erase(paced);  // sd-event defers freeing the running timer
+    return 0;
+}
+
 int FlowRegistry::on_next(sd_bus_message* message, void* userdata, sd_bus_error* error) {
     auto& entry = *static_cast<Entry*>(userdata);
+    uint64_t arrived = 0;
+    (void)sd_event_now(entry.registry->event_, CLOCK_MONOTONIC, &arrived);
     return guard_handler(error, [&]() -> int {
         if (auto caller = authorize_flow(message, entry.owner); !caller)
             return reply_with_error(error, caller.error());
@@ -195,7 +228,7 @@ int FlowRegistry::on_next(sd_bus_message* message, void* userdata, sd_bus_error*
         entry.registry->restart_idle_timer(entry);
         if (entry.flow.finished())
             entry.registry->retire(entry, nullptr);
-        return send_flow_reply(message, *reply);
+        return entry.registry->send_reply(message, *reply, arrived);
     });
 }
 

@@ -61,7 +61,10 @@ Result<FlowReply> Flow::next(std::vector<Secret> answers) {
     FlowReply reply;
     switch (step_) {
     case Step::Start: reply = ask_for_code(); break;
-    case Step::AwaitCode: reply = check_code(answers[0]); break;
+    case Step::AwaitCode:
+        reply = check_code(answers[0]);
+        reply.verdict = true;
+        break;
     case Step::AwaitNewPassword: reply = set_new_password(answers[0], answers[1]); break;
     case Step::Finished: break;
     }
@@ -76,26 +79,26 @@ FlowReply Flow::ask_for_code() {
 }
 
 FlowReply Flow::check_code(const Secret& typed) {
-    // The same work for every user name and every input: normalize, hash and
-    // one store transaction. Only an existing account that policy excludes
-    // skips the store, so its codes are never consumed.
-    auto normalized = normalize_recovery_code(typed.view());
-    const Secret candidate = normalized.ok() ? std::move(normalized.value()) : Secret();
-    const Digest digest = hash_recovery_code(services_.key, user_, candidate);
-
+    // The same work for every user name and every input, so that neither the
+    // transcript nor the time tells an unknown account, one without codes,
+    // one that policy excludes and a wrong code apart (invariant 7): look the
+    // account up with its groups, read its shadow entry, normalize, hash, one
+    // store transaction. An excluded account's transaction uses a digest no
+    // code has (the empty code's), so its codes are never consumed.
     const auto account = find_user_by_name(user_);
-    const bool recoverable =
-        account.ok() && may_recover(services_.policy, *account) && services_.shadow.find(user_).ok();
-    const bool excluded = account.ok() && !recoverable;
-    bool accepted = false;
-    if (!excluded) {
-        const auto consumed = services_.store.consume_recovery_code(user_, digest);
-        accepted = consumed.ok() && consumed.value() && normalized.ok() && recoverable;
-        if (!consumed.ok()) {
-            (void)record("code.verify", "error", consumed.error().message);
-            return finish(FlowState::Failed, MessageStyle::ErrorMsg, kNotChanged);
-        }
+    const bool has_shadow_entry = services_.shadow.find(user_).ok();
+    const bool excluded = account.ok() && !(may_recover(services_.policy, *account) && has_shadow_entry);
+
+    auto normalized = normalize_recovery_code(typed.view());
+    const bool well_formed = normalized.ok() && !excluded;
+    const Secret candidate = well_formed ? std::move(normalized.value()) : Secret();
+    const Digest digest = hash_recovery_code(services_.key, user_, candidate);
+    const auto consumed = services_.store.consume_recovery_code(user_, digest);
+    if (!consumed.ok()) {
+        (void)record("code.verify", "error", consumed.error().message);
+        return finish(FlowState::Failed, MessageStyle::ErrorMsg, kNotChanged);
     }
+    const bool accepted = consumed.value() && well_formed && account.ok();
 
     if (!record("code.verify", accepted ? "ok" : "failed", excluded ? "account not recoverable by policy" : ""))
         return finish(FlowState::Failed, MessageStyle::ErrorMsg, kNotChanged);

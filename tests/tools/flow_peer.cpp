@@ -100,7 +100,7 @@ double micros(Clock::duration d) { return std::chrono::duration<double, std::mic
 void print_percentiles(const char* name, std::vector<double> samples) {
     std::sort(samples.begin(), samples.end());
     const auto at = [&](double q) { return samples[static_cast<std::size_t>(q * (samples.size() - 1))]; };
-    std::printf("%s p50_us=%.1f p99_us=%.1f\n", name, at(0.50), at(0.99));
+    std::printf("%s p50_us=%.1f p99_us=%.1f min_us=%.1f\n", name, at(0.50), at(0.99), samples.front());
 }
 
 int bench(int rounds) {
