@@ -13,7 +13,11 @@ add_compile_options(
 )
 add_link_options(-Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack -Wl,--as-needed)
 
-if(RECOVERYD_SANITIZE)
+if(RECOVERYD_FUZZ)
+  # Coverage for libFuzzer in every library; only the fuzz targets link its main.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+if(RECOVERYD_SANITIZE OR RECOVERYD_FUZZ)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 else()
