@@ -43,6 +43,7 @@ sandbox() {
     mkdir -p "$WORK"  # `down` removes the whole directory
 }
 in_sandbox() { "$sandbox_tool" exec "$SANDBOX" -- "$@"; }
+as_user() { local user=$1; shift; "$sandbox_tool" exec "$SANDBOX" --user "$user" -- "$@"; }
 
 # The prefix for a stock PAM application (login, pamtester): in a sanitizer
 # build, pam_recovery.so loads into it only with the sanitizer runtimes
@@ -53,7 +54,6 @@ if grep -q '^RECOVERYD_SANITIZE:BOOL=ON' "$build_dir/CMakeCache.txt" 2>/dev/null
     STOCK_APP=(env "LD_PRELOAD=$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so):libcrypt.so.1"
                ASAN_OPTIONS=detect_leaks=0)
 fi
-as_user() { local user=$1; shift; "$sandbox_tool" exec "$SANDBOX" --user "$user" -- "$@"; }
 
 # Terminals (tmux), for programs that need one: login, password prompts.
 # terminal_open NAME COMMAND: when COMMAND ends, "[exited: STATUS]" shows.
@@ -64,8 +64,7 @@ terminal_open() {
 # terminal_wait NAME TEXT [COUNT]: waits until TEXT (a fixed string) has shown
 # on COUNT lines (default 1); the screen so far is then in $WORK/screen.
 terminal_wait() {
-    local tries
-    for tries in $(seq 150); do
+    for _ in $(seq 150); do
         tmux -L "$TERMINALS" capture-pane -p -S - -t "$1" > "$WORK/screen"
         (($(grep -cF -- "$2" "$WORK/screen") >= ${3:-1})) && return 0
         sleep 0.2
