@@ -104,6 +104,17 @@ audit() {  # SQL condition -> number of matching audit rows
     in_sandbox sqlite3 /var/lib/recoveryd/recoveryd.db "SELECT count(*) FROM audit WHERE $1"
 }
 
+# await_audit COUNT CONDITION WHAT: waits up to 10 s for COUNT matching audit
+# rows (the daemon records asynchronous ends, like a caller leaving, a
+# moment later), then asserts that many.
+await_audit() {
+    for _ in $(seq 100); do
+        [[ $(audit "$2") == "$1" ]] && break
+        sleep 0.1
+    done
+    assert_eq "$1" "$(audit "$2")" "$3"
+}
+
 assert_same_as_golden() {  # transcript golden-name
     diff -u "$golden_dir/$2" "$1" || fail "transcript differs from $2 (if the change is intended, update the golden file)"
 }

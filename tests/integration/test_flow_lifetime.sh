@@ -6,11 +6,7 @@ printf '[Recovery]\nFlowTimeoutSec = 30\n' > "$WORK/policy.conf"
 sandbox up --policy "$WORK/policy.conf"
 
 in_sandbox "$build_dir/tests/tools/flow-peer" start alice > /dev/null  # exits at once
-for _ in $(seq 50); do
-    [[ $(audit "action = 'flow.abandon'") == 1 ]] && break
-    sleep 0.1
-done
-assert_eq 1 "$(audit "action = 'flow.abandon'")" "flows dropped when their caller left"
+await_audit 1 "action = 'flow.abandon'" "flows dropped when their caller left"
 
 coproc HOLD { in_sandbox "$build_dir/tests/tools/flow-peer" hold 1; }
 read -r flow_path <&"${HOLD[0]}"
