@@ -1,5 +1,6 @@
 #include "daemon/bus/MessageReader.h"
 
+#include <cstdint>
 #include <map>
 #include <string_view>
 
@@ -16,7 +17,7 @@ Error malformed(const char* what) {
     return make_error(ErrorCode::InvalidArgument, std::string("malformed arguments: ") + what);
 }
 
-std::string* context_field(FlowContext& context, std::string_view key) {
+std::string* text_field(FlowContext& context, std::string_view key) {
     static const std::map<std::string_view, std::string FlowContext::*> kFields = {
         {"service", &FlowContext::service}, {"tty", &FlowContext::tty},       {"rhost", &FlowContext::rhost},
         {"ruser", &FlowContext::ruser},     {"locale", &FlowContext::locale},
@@ -25,26 +26,48 @@ std::string* context_field(FlowContext& context, std::string_view key) {
     return it == kFields.end() ? nullptr : &(context.*(it->second));
 }
 
-Result<void> read_context_entry(sd_bus_message* message, FlowContext& context, std::vector<std::string>& seen) {
-    const char* key = nullptr;
-    if (sd_bus_message_read(message, "s", &key) < 0)
-        return malformed("context keys must be strings");
-    std::string* field = context_field(context, key);
-    if (field == nullptr)
-        return make_error(ErrorCode::InvalidArgument,
-                          std::string("unknown context key '") + (is_valid_utf8(key) ? key : "?") +
-                              "'; known keys: service, tty, rhost, ruser, locale");
-    for (const auto& k : seen)
-        if (k == key)
-            return make_error(ErrorCode::InvalidArgument, std::string("context key '") + key + "' given twice");
-    seen.emplace_back(key);
+std::int64_t* uid_field(FlowContext& context, std::string_view key) {
+    if (key == "uid")
+        return &context.app_uid;
+    if (key == "loginuid")
+        return &context.login_uid;
+    return nullptr;
+}
+
+Result<void> read_text_value(sd_bus_message* message, const char* key, std::string& field) {
     const char* value = nullptr;
     if (sd_bus_message_read(message, "v", "s", &value) < 0)
         return make_error(ErrorCode::InvalidArgument, std::string("context value '") + key + "' must be a string");
     if (auto valid = validate_text(std::string("context value '") + key + "'", value, kMaxContextValueBytes); !valid)
         return valid.error();
-    *field = value;
+    field = value;
     return {};
+}
+
+Result<void> read_uid_value(sd_bus_message* message, const char* key, std::int64_t& field) {
+    std::uint32_t value = 0;
+    if (sd_bus_message_read(message, "v", "u", &value) < 0)
+        return make_error(ErrorCode::InvalidArgument, std::string("context value '") + key + "' must be a uint32");
+    // (uid_t) -1 is how the kernel says "unset" for the login uid.
+    field = value == UINT32_MAX ? FlowContext::kUnknownUid : static_cast<std::int64_t>(value);
+    return {};
+}
+
+Result<void> read_context_entry(sd_bus_message* message, FlowContext& context, std::vector<std::string>& seen) {
+    const char* key = nullptr;
+    if (sd_bus_message_read(message, "s", &key) < 0)
+        return malformed("context keys must be strings");
+    std::string* text = text_field(context, key);
+    std::int64_t* uid = uid_field(context, key);
+    if (text == nullptr && uid == nullptr)
+        return make_error(ErrorCode::InvalidArgument,
+                          std::string("unknown context key '") + (is_valid_utf8(key) ? key : "?") +
+                              "'; known keys: service, tty, rhost, ruser, locale, uid, loginuid");
+    for (const auto& k : seen)
+        if (k == key)
+            return make_error(ErrorCode::InvalidArgument, std::string("context key '") + key + "' given twice");
+    seen.emplace_back(key);
+    return text != nullptr ? read_text_value(message, key, *text) : read_uid_value(message, key, *uid);
 }
 
 }  // namespace
