@@ -48,6 +48,12 @@ inline std::string read_file(const fs::path& path) {
     return buffer.str();
 }
 
+inline void write_file(const fs::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    assert_true(static_cast<bool>(out.flush()));
+}
+
 inline int set_up(void** state) {
     auto* w = new World;
     char templ[] = "/tmp/recoveryd-flow-XXXXXX";
