@@ -33,7 +33,7 @@ std::string iso_time(std::int64_t epoch) {
 std::int64_t AccountService::wait_after(std::uint32_t failures) {
     if (failures == 0)
         return 0;
-    return failures > 13 ? 3600 : std::min<std::int64_t>(std::int64_t{1} << (failures - 1), 3600);
+    return std::min<std::int64_t>(std::int64_t{1} << std::min<std::uint32_t>(failures, 12), 3600);
 }
 
 Result<UserRecord> AccountService::account_of(uid_t caller) {

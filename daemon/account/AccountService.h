@@ -38,7 +38,8 @@ public:
     Result<std::vector<Secret>> enroll_recovery_codes(uid_t caller, const Secret& current_password);
 
     // How long a uid waits before its next password check after `failures`
-    // wrong ones in a row: 0, 1, 2, 4... seconds, at most an hour.
+    // wrong ones in a row: 2, 4, 8... seconds, at most an hour. (The store
+    // counts whole seconds: a wait of n seconds lasts more than n - 1.)
     static std::int64_t wait_after(std::uint32_t failures);
 
 private:

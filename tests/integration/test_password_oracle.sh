@@ -13,7 +13,7 @@ sandbox up
 assert_contains "$WORK/enroll.out" "not correct"
 ! enroll alice-old-password || fail "the right password was checked right after a wrong one"
 assert_contains "$WORK/enroll.out" "try again in"
-sleep 1.2
+sleep 2.2
 enroll alice-old-password || fail "the right password is refused after the wait: $(cat "$WORK/enroll.out")"
 
 # 400 calls at once, all wrong.

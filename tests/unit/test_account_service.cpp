@@ -89,11 +89,11 @@ void wrong_password_makes_the_next_check_wait(void** state) {
 
 void waits_grow_and_are_bounded(void**) {
     assert_int_equal(AccountService::wait_after(0), 0);
-    assert_int_equal(AccountService::wait_after(1), 1);
-    assert_int_equal(AccountService::wait_after(2), 2);
-    assert_int_equal(AccountService::wait_after(5), 16);
-    assert_int_equal(AccountService::wait_after(12), 2048);
-    assert_int_equal(AccountService::wait_after(13), 3600);
+    assert_int_equal(AccountService::wait_after(1), 2);
+    assert_int_equal(AccountService::wait_after(2), 4);
+    assert_int_equal(AccountService::wait_after(5), 32);
+    assert_int_equal(AccountService::wait_after(11), 2048);
+    assert_int_equal(AccountService::wait_after(12), 3600);
     assert_int_equal(AccountService::wait_after(4000000000U), 3600);
 }
 
