@@ -1,6 +1,7 @@
 #include "ctl/EnrollCommand.h"
 
 #include <cstdio>
+#include <unistd.h>
 
 #include "ctl/DaemonClient.h"
 #include "ctl/ExitCode.h"
@@ -11,6 +12,13 @@ namespace recoveryd::ctl {
 namespace {
 
 void print_codes(const std::vector<Secret>& codes) {
+    // The codes outlive this process wherever stdout leads: say so where a
+    // person still sees it.
+    if (!isatty(STDOUT_FILENO))
+        std::fputs("recoveryctl: warning: standard output is not a terminal, so the recovery codes are being\n"
+                   "written to a file or pipe. Keep that file as safe as the codes, or delete it once you\n"
+                   "have put them somewhere safe.\n",
+                   stderr);
     std::printf("Your new recovery codes (any earlier ones no longer work):\n\n");
     int number = 1;
     for (const Secret& code : codes)
