@@ -25,8 +25,8 @@ Error call_error(const BusError& error, int r) {
             if (kind == error_code_name(code))
                 return make_error(code, message);
     }
-    if (name == SD_BUS_ERROR_ACCESS_DENIED)
-        return make_error(ErrorCode::AccessDenied, message);
+    if (name == SD_BUS_ERROR_ACCESS_DENIED)  // the bus policy's refusal: its text is for developers
+        return make_error(ErrorCode::AccessDenied, "permission denied: you may not make this call to recoveryd");
     return make_error(ErrorCode::Unavailable, "recoveryd is not reachable: " + message);
 }
 

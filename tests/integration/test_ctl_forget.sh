@@ -32,6 +32,7 @@ assert_eq 10 "$(codes_left alice)" "alice's codes after enrolling"
 # Not root: refused, nothing changes, nothing is audited as forgotten.
 expect_exit 4 "forget as alice" as_user alice "$recoveryctl" forget alice
 expect_exit 4 "forget as bob" as_user bob "$recoveryctl" forget alice
+assert_contains "$WORK/out" "permission denied"
 assert_eq 10 "$(codes_left alice)" "alice's codes after refused forgets"
 assert_eq 0 "$(audit "action = 'methods.forget' AND target_user = 'alice'")" "audit rows of forgetting alice"
 
