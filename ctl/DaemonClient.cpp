@@ -1,5 +1,6 @@
 #include "ctl/DaemonClient.h"
 
+#include <cerrno>
 #include <cstring>
 #include <string_view>
 
@@ -24,8 +25,8 @@ Error call_error(const BusError& error, int r) {
             if (kind == error_code_name(code))
                 return make_error(code, message);
     }
-    if (name == SD_BUS_ERROR_ACCESS_DENIED)
-        return make_error(ErrorCode::AccessDenied, message);
+    if (name == SD_BUS_ERROR_ACCESS_DENIED)  // the bus policy's refusal: its text is for developers
+        return make_error(ErrorCode::AccessDenied, "permission denied: you may not make this call to recoveryd");
     return make_error(ErrorCode::Unavailable, "recoveryd is not reachable: " + message);
 }
 
@@ -111,6 +112,22 @@ Result<std::vector<Secret>> DaemonClient::enroll_recovery_codes(const Secret& cu
     if (r < 0 || (r = sd_bus_message_exit_container(reply.get())) < 0)
         return parse_error(r);
     return codes;
+}
+
+Result<std::uint32_t> DaemonClient::forget_user(std::string_view user) {
+    const std::string name(user);
+    BusError error;
+    sd_bus_message* raw = nullptr;
+    int r = sd_bus_call_method(bus_.get(), bus::kServiceName, bus::kObjectPath, bus::kAdminInterface,
+                               "ForgetUser", error.get(), &raw, "s", name.c_str());
+    BusMessagePtr reply(raw);
+    if (r < 0)
+        return call_error(error, r);
+    std::uint32_t removed = 0;
+    r = sd_bus_message_read(reply.get(), "u", &removed);
+    if (r <= 0)  // 0: the reply has no count
+        return parse_error(r < 0 ? r : -EBADMSG);
+    return removed;
 }
 
 }  // namespace recoveryd::ctl

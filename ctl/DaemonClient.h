@@ -1,9 +1,10 @@
 #pragma once
-// recoveryctl's side of the Account interface: one method per bus call, each
-// bounded in time. Errors carry the daemon's own message.
+// recoveryctl's side of the Account and Admin interfaces: one method per bus
+// call, each bounded in time. Errors carry the daemon's own message.
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/Result.h"
@@ -25,6 +26,8 @@ public:
 
     Result<AccountStatus> get_status();
     Result<std::vector<Secret>> enroll_recovery_codes(const Secret& current_password);
+    // Admin.ForgetUser (root only): how many enrollments were removed.
+    Result<std::uint32_t> forget_user(std::string_view user);
 
 private:
     explicit DaemonClient(BusPtr bus) : bus_(std::move(bus)) {}
