@@ -1,12 +1,12 @@
 // fake-recoveryd: answers as io.recoveryd.Recovery1 the way a test asks, for
 // the module's tests of what the real daemon never does: replies that are
 // malformed, late or endless, a "daemon" that is not root, a bus that is not
-// the system bus. It logs each call it gets, one line each, to --log:
+// the system bus. On stdout it writes "ready PID" once it owns the name, then
+// one line for each call it gets:
 //   StartFlow user=NAME KEY=VALUE...     (u values in decimal)
 //   Next answers=N
 //   Cancel
-// and writes "ready" to stdout once it owns the name.
-//   fake-recoveryd --mode MODE [--address ADDRESS] [--log FILE]
+//   fake-recoveryd --mode MODE [--address ADDRESS]
 // Modes (what Next answers; StartFlow returns /io/recoveryd/Recovery1/flow/fake):
 //   succeed              state 1 (succeeded), no messages
 //   endless              state 0 with one echo-on prompt, every time
@@ -18,7 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -33,10 +33,12 @@ constexpr const char* kFlowPath = "/io/recoveryd/Recovery1/flow/fake";
 
 struct Fake {
     std::string mode;
-    std::ofstream log;
     std::vector<BusMessagePtr> unanswered;  // silent-next keeps them so nothing replies
 
-    void record(const std::string& line) { log << line << "\n" << std::flush; }
+    void record(const std::string& line) {
+        std::printf("%s\n", line.c_str());
+        std::fflush(stdout);
+    }
 };
 
 Fake& fake_of(void* userdata) { return *static_cast<Fake*>(userdata); }
@@ -135,14 +137,12 @@ int fail(const char* what, int r) {
 int main(int argc, char** argv) {
     CLI::App app{"A stand-in for recoveryd that misbehaves on request"};
     Fake fake;
-    std::string address, log_file = "/dev/null";
+    std::string address;
     app.add_option("--mode", fake.mode, "how to answer")
         ->required()
         ->check(CLI::IsMember({"succeed", "endless", "bad-state", "bad-signature", "silent-next", "empty-start"}));
     app.add_option("--address", address, "bus address (default: the system bus)");
-    app.add_option("--log", log_file, "where to log the calls");
     CLI11_PARSE(app, argc, argv);
-    fake.log.open(log_file, std::ios::app);
 
     sd_bus* raw = nullptr;
     int r = 0;
@@ -165,8 +165,7 @@ int main(int argc, char** argv) {
     const BusSlotPtr manager_slot(manager), flow_slot(flow);
     if ((r = sd_bus_request_name(bus.get(), bus::kServiceName, 0)) < 0)
         return fail("cannot own the name", r);
-    std::printf("ready\n");
-    std::fflush(stdout);
+    fake.record("ready " + std::to_string(getpid()));
     for (;;) {
         r = sd_bus_process(bus.get(), nullptr);
         if (r < 0)
