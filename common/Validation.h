@@ -16,7 +16,9 @@ bool is_valid_utf8(std::string_view text);
 // Portable user names, as useradd accepts by default: [a-z_][a-z0-9_-]*[$]?
 Result<void> validate_user_name(std::string_view name);
 
-// UTF-8, at most max_bytes, no control characters (newline, NUL...).
+// UTF-8, at most max_bytes, no control characters (C0 such as newline and
+// NUL, DEL, C1) and no bidirectional controls or marks: text that may reach
+// a log or a terminal.
 Result<void> validate_text(std::string_view field, std::string_view text, std::size_t max_bytes);
 
 }  // namespace recoveryd

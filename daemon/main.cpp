@@ -60,10 +60,15 @@ int serve(const Policy& policy) {
     auto store = Store::open(kStateDirectory / "recoveryd.db");
     if (!store)
         return fail(store.error().message);
-    auto hasher = PasswordHasher::from_login_defs();
+    auto hasher = PasswordHasher::from_system();
     if (!hasher)
         return fail(hasher.error().message);
     ShadowFile shadow;
+    // A crash mid-rewrite leaves a temp file (with every hash) beside /etc/shadow.
+    if (auto removed = shadow.remove_stale_temp_files(); !removed)
+        return fail(removed.error().message);
+    else if (*removed > 0)
+        std::fprintf(stderr, "recoveryd: removed %zu temp file(s) left by an interrupted shadow rewrite\n", *removed);
     AuditLog audit(*store);
     Services services{policy, *store, *key, audit, shadow, *hasher};
 

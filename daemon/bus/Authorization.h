@@ -21,9 +21,15 @@ struct Caller {
 
 // Manager: root only.
 Result<Caller> authorize_manager(sd_bus_message* message);
-// Flow: root, and only the connection that started the flow.
-Result<Caller> authorize_flow(sd_bus_message* message, std::string_view flow_owner);
+// Flow: root, on any connection: the flow's unguessable path is its
+// capability, so a login waiting for a person needs no open connection.
+Result<Caller> authorize_flow(sd_bus_message* message);
 // Account: any local user, on their own account (the caller's uid).
 Result<Caller> authorize_account(sd_bus_message* message);
+
+// Admin: root for RootOnly methods (ForgetUser); root or a member of the
+// policy's administrator groups for the others, once the policy has them.
+enum class AdminScope { RootOnly, Administrators };
+Result<Caller> authorize_admin(sd_bus_message* message, AdminScope scope);
 
 }  // namespace recoveryd

@@ -9,8 +9,8 @@
 #include "daemon/bus/BusErrors.h"
 #include "daemon/bus/HandlerGuard.h"
 #include "daemon/bus/MessageReader.h"
+#include "daemon/bus/PendingCall.h"
 #include "daemon/policy/Policy.h"
-#include "daemon/users/UserDatabase.h"
 
 namespace recoveryd {
 
@@ -18,13 +18,6 @@ namespace {
 
 Error bus_failure(const char* what, int r) {
     return make_error(ErrorCode::Unavailable, std::string(what) + ": " + std::strerror(-r));
-}
-
-Result<UserRecord> caller_account(const Caller& caller) {
-    auto user = find_user_by_uid(caller.uid);
-    if (!user)
-        return make_error(ErrorCode::NotFound, "your user id has no entry in the user database");
-    return user;
 }
 
 }  // namespace
@@ -50,32 +43,35 @@ Result<std::unique_ptr<BusServer>> BusServer::start(sd_event* event, Services& s
 }
 
 Result<void> BusServer::export_objects(sd_event* event) {
+    auto workers = WorkerPool::start(event, kWorkers, kMaxQueuedJobs);
+    if (!workers)
+        return workers.error();
+    workers_ = std::move(workers.value());
+    // One thread: password rotations (hashing, lock, rewrite) stay serialized.
+    auto shadow_writer = WorkerPool::start(event, 1, kMaxQueuedJobs);
+    if (!shadow_writer)
+        return shadow_writer.error();
+    shadow_writer_ = std::move(shadow_writer.value());
+
     static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("StartFlow", SD_BUS_ARGS("s", user, "a{sv}", context), SD_BUS_RESULT("o", flow),
                                 on_start_flow, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
     };
-    static const sd_bus_vtable account_vtable[] = {
-        SD_BUS_VTABLE_START(0),
-        SD_BUS_METHOD_WITH_ARGS("GetStatus", SD_BUS_NO_ARGS, SD_BUS_RESULT("a{sv}", status), on_get_status,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("EnrollRecoveryCodes", SD_BUS_ARGS("s", current_password),
-                                SD_BUS_RESULT("as", codes), on_enroll_recovery_codes, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_VTABLE_END,
-    };
-    flows_ = std::make_unique<FlowRegistry>(bus_.get(), event, services_);
     sd_bus_slot* slot = nullptr;
     if (const int r = sd_bus_add_object_vtable(bus_.get(), &slot, bus::kObjectPath, bus::kManagerInterface,
                                                manager_vtable, this);
         r < 0)
         return bus_failure("cannot export the Manager interface", r);
     manager_slot_.reset(slot);
-    if (const int r = sd_bus_add_object_vtable(bus_.get(), &slot, bus::kObjectPath, bus::kAccountInterface,
-                                               account_vtable, this);
-        r < 0)
-        return bus_failure("cannot export the Account interface", r);
-    account_slot_.reset(slot);
+
+    flows_ = std::make_unique<FlowRegistry>(bus_.get(), event, services_, *workers_, *shadow_writer_);
+    account_ = std::make_unique<AccountObject>(services_, *workers_);
+    admin_ = std::make_unique<AdminObject>(services_, *workers_);
+    for (auto exported : {flows_->export_flows(), account_->export_on(bus_.get()), admin_->export_on(bus_.get())})
+        if (!exported)
+            return exported;
     return {};
 }
 
@@ -93,62 +89,8 @@ int BusServer::on_start_flow(sd_bus_message* message, void* userdata, sd_bus_err
         if (!self.services_.policy.enabled)
             return reply_with_error(error, make_error(ErrorCode::Unavailable,
                                                       "account recovery is turned off by the recovery policy"));
-        auto path = self.flows_->start(message, std::move(user.value()), std::move(context.value()));
-        if (!path)
-            return reply_with_error(error, path.error());
-        return sd_bus_reply_method_return(message, "o", path->c_str());
-    });
-}
-
-int BusServer::on_get_status(sd_bus_message* message, void* userdata, sd_bus_error* error) {
-    auto& self = *static_cast<BusServer*>(userdata);
-    return guard_handler(error, [&]() -> int {
-        auto caller = authorize_account(message);
-        if (!caller)
-            return reply_with_error(error, caller.error());
-        auto account = caller_account(*caller);
-        if (!account)
-            return reply_with_error(error, account.error());
-        auto status = self.accounts_.status(*account);
-        if (!status)
-            return reply_with_error(error, status.error());
-        return sd_bus_reply_method_return(message, "a{sv}", 3, "User", "s", status->user.c_str(),
-                                          "RecoveryCodesRemaining", "u", status->recovery_codes_remaining,
-                                          "RecoveryCodesEnrolledAt", "t",
-                                          static_cast<uint64_t>(status->recovery_codes_enrolled_at));
-    });
-}
-
-int BusServer::on_enroll_recovery_codes(sd_bus_message* message, void* userdata, sd_bus_error* error) {
-    auto& self = *static_cast<BusServer*>(userdata);
-    return guard_handler(error, [&]() -> int {
-        auto caller = authorize_account(message);
-        if (!caller)
-            return reply_with_error(error, caller.error());
-        auto password = read_secret(message, "the current password");
-        if (!password)
-            return reply_with_error(error, password.error());
-        auto account = caller_account(*caller);
-        if (!account)
-            return reply_with_error(error, account.error());
-        auto codes = self.accounts_.enroll_recovery_codes(*account, *password);
-        if (!codes)
-            return reply_with_error(error, codes.error());
-
-        sd_bus_message* raw = nullptr;
-        int r = sd_bus_message_new_method_return(message, &raw);
-        if (r < 0)
-            return r;
-        const BusMessagePtr reply(raw);
-        sd_bus_message_sensitive(raw);
-        if ((r = sd_bus_message_open_container(raw, 'a', "s")) < 0)
-            return r;
-        for (const Secret& code : *codes)
-            if ((r = sd_bus_message_append(raw, "s", code.c_str())) < 0)
-                return r;
-        if ((r = sd_bus_message_close_container(raw)) < 0)
-            return r;
-        return sd_bus_send(nullptr, raw, nullptr);
+        auto started = self.flows_->start(PendingCall(message), std::move(user.value()), std::move(context.value()));
+        return started ? 1 : reply_with_error(error, started.error());
     });
 }
 

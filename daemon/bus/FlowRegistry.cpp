@@ -1,9 +1,9 @@
 #include "daemon/bus/FlowRegistry.h"
 
-#include <set>
 #include <sodium.h>
 #include <time.h>
 #include <utility>
+#include <variant>
 
 #include "common/BusNames.h"
 #include "daemon/bus/Authorization.h"
@@ -15,12 +15,6 @@
 
 namespace recoveryd {
 
-struct FlowRegistry::Owner {
-    FlowRegistry* registry;
-    BusTrackPtr track;
-    std::set<std::string> paths;  // its flows
-};
-
 struct FlowRegistry::PacedReply {
     FlowRegistry* registry;
     BusMessagePtr message;
@@ -30,10 +24,9 @@ struct FlowRegistry::PacedReply {
 struct FlowRegistry::Entry {
     FlowRegistry* registry;
     std::string path;
-    std::string owner;
     Flow flow;
-    BusSlotPtr slot;
     EventSourcePtr idle_timer;
+    bool started = false;  // flow.start is in the audit log and the caller has the path
     bool retired = false;
 };
 
@@ -68,56 +61,19 @@ int build_flow_reply(sd_bus_message* call, const FlowReply& reply, BusMessagePtr
     return sd_bus_message_close_container(raw);
 }
 
+Error conversation_ended() {
+    return make_error(ErrorCode::NotFound, "this recovery conversation has ended");
+}
+
 }  // namespace
 
-FlowRegistry::FlowRegistry(sd_bus* bus, sd_event* event, Services& services)
-    : bus_(bus), event_(event), services_(services) {}
+FlowRegistry::FlowRegistry(sd_bus* bus, sd_event* event, Services& services, WorkerPool& workers,
+                           WorkerPool& shadow_writer)
+    : bus_(bus), event_(event), services_(services), workers_(workers), shadow_writer_(shadow_writer) {}
 
 FlowRegistry::~FlowRegistry() = default;
 
-Result<std::string> FlowRegistry::start(sd_bus_message* start_message, std::string user, FlowContext context) {
-    if (flows_.size() >= kMaxOpenFlows)
-        return make_error(ErrorCode::Unavailable, "too many recovery conversations are open; try again later");
-    auto owner = owner_of(start_message);
-    if (!owner)
-        return owner.error();
-    auto entry = std::make_unique<Entry>(Entry{this, new_flow_path(), sd_bus_message_get_sender(start_message),
-                                               Flow(services_, std::move(user), std::move(context)), {}, {}});
-    Result<void> ready = export_entry(*entry);
-    if (ready && !entry->flow.record_start())
-        ready = make_error(ErrorCode::Unavailable, "the audit log cannot be written; try again later");
-    if (!ready) {
-        if ((*owner)->paths.empty())
-            owners_.erase(entry->owner);
-        return ready.error();
-    }
-    std::string path = entry->path;
-    (*owner)->paths.insert(path);
-    flows_.emplace(path, std::move(entry));
-    return path;
-}
-
-Result<FlowRegistry::Owner*> FlowRegistry::owner_of(sd_bus_message* start_message) {
-    const char* sender = sd_bus_message_get_sender(start_message);
-    if (sender == nullptr)
-        return make_error(ErrorCode::AccessDenied, "the caller's identity could not be established");
-    if (auto known = owners_.find(sender); known != owners_.end())
-        return &known->second;
-    if (owners_.size() >= kMaxOwners)
-        return make_error(ErrorCode::Unavailable, "too many recovery conversations are open; try again later");
-
-    Owner& owner = owners_.try_emplace(sender, Owner{this, {}, {}}).first->second;
-    sd_bus_track* track = nullptr;
-    if (sd_bus_track_new(bus_, &track, on_owner_gone, &owner) >= 0) {
-        owner.track.reset(track);
-        if (sd_bus_track_add_sender(track, start_message) >= 0)
-            return &owner;
-    }
-    owners_.erase(sender);
-    return make_error(ErrorCode::Internal, "could not set up the recovery conversation");
-}
-
-Result<void> FlowRegistry::export_entry(Entry& entry) {
+Result<void> FlowRegistry::export_flows() {
     static const sd_bus_vtable vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("Next", SD_BUS_ARGS("as", answers), SD_BUS_RESULT("u", state, "a(us)", messages),
@@ -125,18 +81,105 @@ Result<void> FlowRegistry::export_entry(Entry& entry) {
         SD_BUS_METHOD_WITH_ARGS("Cancel", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, on_cancel, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
     };
-    const auto failed = make_error(ErrorCode::Internal, "could not set up the recovery conversation");
     sd_bus_slot* slot = nullptr;
-    if (sd_bus_add_object_vtable(bus_, &slot, entry.path.c_str(), bus::kFlowInterface, vtable, &entry) < 0)
-        return failed;
-    entry.slot.reset(slot);
+    if (sd_bus_add_fallback_vtable(bus_, &slot, bus::kFlowPathPrefix, bus::kFlowInterface, vtable, find_flow,
+                                   this) < 0)
+        return make_error(ErrorCode::Internal, "cannot export the Flow interface");
+    slot_.reset(slot);
+    return {};
+}
 
+// Called by sd-bus for every message (and introspection) under the flow
+// prefix: only root callers find a flow; for anyone else none exists.
+int FlowRegistry::find_flow(sd_bus* bus, const char* path, const char*, void* userdata, void** found,
+                            sd_bus_error*) noexcept {
+    try {
+        sd_bus_message* message = sd_bus_get_current_message(bus);
+        if (message == nullptr || !authorize_flow(message))
+            return 0;
+        Entry* entry = static_cast<FlowRegistry*>(userdata)->open_flow(path);
+        if (entry == nullptr)
+            return 0;
+        *found = entry;
+        return 1;
+    } catch (...) {
+        return 0;
+    }
+}
+
+FlowRegistry::Entry* FlowRegistry::open_flow(const std::string& path) {
+    const auto it = flows_.find(path);
+    return it == flows_.end() || !it->second->started || it->second->retired ? nullptr : it->second.get();
+}
+
+Result<void> FlowRegistry::start(const PendingCall& call, std::string user, FlowContext context) {
+    if (auto admitted = quota_.admit(services_.policy.limits, context); !admitted)
+        return admitted;
+    auto entry = std::make_unique<Entry>(Entry{this, new_flow_path(), Flow(services_, std::move(user), std::move(context)), {}});
     sd_event_source* timer = nullptr;
     if (sd_event_add_time_relative(event_, &timer, CLOCK_BOOTTIME, to_usec(services_.policy.flow_timeout), 0,
-                                   on_idle_timeout, &entry) < 0)
-        return failed;
-    entry.idle_timer.reset(timer);
+                                   on_idle_timeout, entry.get()) < 0) {
+        quota_.release(entry->flow.context());
+        return make_error(ErrorCode::Internal, "could not set up the recovery conversation");
+    }
+    entry->idle_timer.reset(timer);
+    const std::string path = entry->path;
+    auto job = entry->flow.job_context();
+    flows_.emplace(path, std::move(entry));
+    // Fails closed: a flow whose start cannot be recorded does not start.
+    auto submitted = workers_.run<std::monostate>(
+        [job]() -> Result<std::monostate> {
+            if (auto recorded = job.record("flow.start", "ok"); !recorded)
+                return recorded.error();
+            return std::monostate{};
+        },
+        [this, path, call](Result<std::monostate> recorded) {
+            on_started(path, call, recorded ? Result<void>() : Result<void>(recorded.error()));
+        });
+    if (!submitted) {
+        retire(*flows_.at(path), nullptr);
+        return submitted;
+    }
     return {};
+}
+
+void FlowRegistry::on_started(const std::string& path, const PendingCall& call, const Result<void>& recorded) {
+    const auto it = flows_.find(path);
+    if (it == flows_.end() || it->second->retired)
+        return call.fail(make_error(ErrorCode::Unavailable, "recoveryd is shutting down; try again later"));
+    Entry& entry = *it->second;
+    if (!recorded) {
+        retire(entry, nullptr);
+        return call.fail(make_error(ErrorCode::Unavailable, "the audit log cannot be written; try again later"));
+    }
+    entry.started = true;
+    restart_idle_timer(entry);
+    if (sd_bus_reply_method_return(call.get(), "o", path.c_str()) < 0)
+        retire(entry, "flow.abandon");  // the caller left before it got the path
+}
+
+Result<void> FlowRegistry::run_job(Entry& entry, FlowJob job, const PendingCall& call, uint64_t arrived) {
+    WorkerPool& lane = job.lane == FlowJob::Lane::ShadowWriter ? shadow_writer_ : workers_;
+    return lane.run<FlowOutcome>(
+        [work = std::move(job.work)]() -> Result<FlowOutcome> { return work(); },
+        [this, path = entry.path, call, arrived](Result<FlowOutcome> outcome) {
+            Entry* done = open_flow(path);
+            if (done == nullptr)
+                return call.fail(conversation_ended());
+            if (!outcome) {
+                retire(*done, "flow.error");
+                return call.fail(outcome.error());
+            }
+            answer(*done, call, done->flow.complete(std::move(outcome.value())), arrived);
+        });
+}
+
+void FlowRegistry::answer(Entry& entry, const PendingCall& call, const FlowReply& reply, uint64_t arrived) {
+    restart_idle_timer(entry);
+    if (entry.flow.finished())
+        retire(entry, nullptr);
+    if (send_reply(call.get(), reply, arrived) < 0)
+        call.fail(make_error(ErrorCode::Internal, "could not send the reply"));
 }
 
 void FlowRegistry::restart_idle_timer(Entry& entry) {
@@ -148,9 +191,10 @@ void FlowRegistry::retire(Entry& entry, const char* why) noexcept {
     if (entry.retired)
         return;
     entry.retired = true;
+    sd_event_source_set_enabled(entry.idle_timer.get(), SD_EVENT_OFF);
     try {
         if (why != nullptr)
-            entry.flow.record_end(why);
+            record_end(entry, why);
         retired_.push_back(entry.path);
     } catch (...) {
         // Out of memory: the flow stays retired (it answers nothing) and is
@@ -165,19 +209,29 @@ void FlowRegistry::retire(Entry& entry, const char* why) noexcept {
     }
 }
 
+// An end is a decision too: its row is written on a worker, or right here
+// when the workers' queue is full (rare, and bounded by the caps).
+void FlowRegistry::record_end(Entry& entry, const char* action) {
+    auto job = entry.flow.job_context();
+    const std::string what = action;
+    auto submitted = workers_.run<std::monostate>(
+        [job, what]() -> Result<std::monostate> {
+            (void)job.record(what.c_str(), "ended");
+            return std::monostate{};
+        },
+        [](Result<std::monostate>) {});
+    if (!submitted)
+        (void)job.record(action, "ended");
+}
+
 int FlowRegistry::on_cleanup(sd_event_source*, void* userdata) {
     auto* self = static_cast<FlowRegistry*>(userdata);
     for (const std::string& path : self->retired_) {
         const auto found = self->flows_.find(path);
         if (found == self->flows_.end())
             continue;
-        const auto owner = self->owners_.find(found->second->owner);
+        self->quota_.release(found->second->flow.context());
         self->flows_.erase(found);
-        if (owner == self->owners_.end())
-            continue;
-        owner->second.paths.erase(path);
-        if (owner->second.paths.empty())
-            self->owners_.erase(owner);  // its track goes with it
     }
     self->retired_.clear();
     sd_event_source_set_enabled(self->cleanup_.get(), SD_EVENT_OFF);
@@ -215,43 +269,42 @@ int FlowRegistry::on_next(sd_bus_message* message, void* userdata, sd_bus_error*
     uint64_t arrived = 0;
     (void)sd_event_now(entry.registry->event_, CLOCK_MONOTONIC, &arrived);
     return guard_handler(error, [&]() -> int {
-        if (auto caller = authorize_flow(message, entry.owner); !caller)
+        if (auto caller = authorize_flow(message); !caller)
             return reply_with_error(error, caller.error());
         if (entry.retired)
-            return reply_with_error(error, make_error(ErrorCode::NotFound, "this recovery conversation has ended"));
+            return reply_with_error(error, conversation_ended());
         auto answers = read_answers(message);
         if (!answers)
             return reply_with_error(error, answers.error());
-        auto reply = entry.flow.next(std::move(answers.value()));
-        if (!reply)
-            return reply_with_error(error, reply.error());
-        entry.registry->restart_idle_timer(entry);
-        if (entry.flow.finished())
-            entry.registry->retire(entry, nullptr);
-        return entry.registry->send_reply(message, *reply, arrived);
+        auto action = entry.flow.next(std::move(answers.value()));
+        if (!action)
+            return reply_with_error(error, action.error());
+        FlowRegistry& registry = *entry.registry;
+        const PendingCall call(message);
+        if (auto* reply = std::get_if<FlowReply>(&action.value())) {
+            registry.answer(entry, call, *reply, arrived);
+            return 1;
+        }
+        registry.restart_idle_timer(entry);
+        if (auto submitted = registry.run_job(entry, std::get<FlowJob>(std::move(action.value())), call, arrived);
+            !submitted) {
+            registry.retire(entry, "flow.error");
+            return reply_with_error(error, submitted.error());
+        }
+        return 1;
     });
 }
 
 int FlowRegistry::on_cancel(sd_bus_message* message, void* userdata, sd_bus_error* error) {
     auto& entry = *static_cast<Entry*>(userdata);
     return guard_handler(error, [&]() -> int {
-        if (auto caller = authorize_flow(message, entry.owner); !caller)
+        if (auto caller = authorize_flow(message); !caller)
             return reply_with_error(error, caller.error());
         if (entry.retired)
-            return reply_with_error(error, make_error(ErrorCode::NotFound, "this recovery conversation has ended"));
+            return reply_with_error(error, conversation_ended());
         entry.registry->retire(entry, "flow.cancel");
         return sd_bus_reply_method_return(message, nullptr);
     });
-}
-
-int FlowRegistry::on_owner_gone(sd_bus_track*, void* userdata) {
-    auto& owner = *static_cast<Owner*>(userdata);
-    FlowRegistry& registry = *owner.registry;
-    for (const std::string& path : owner.paths) {
-        if (const auto found = registry.flows_.find(path); found != registry.flows_.end())
-            registry.retire(*found->second, found->second->flow.finished() ? nullptr : "flow.abandon");
-    }
-    return 0;
 }
 
 int FlowRegistry::on_idle_timeout(sd_event_source*, uint64_t, void* userdata) {

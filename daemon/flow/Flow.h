@@ -1,13 +1,16 @@
 #pragma once
 // One recovery conversation: the state machine behind a Flow object. It
-// knows nothing of the bus; the bus layer authorizes the caller, validates
-// the answers' encoding and hands them here.
+// knows nothing of the bus or of threads: the bus layer authorizes the
+// caller and validates the answers' encoding; a step whose work may block
+// hands out a FlowJob, and its outcome comes back through complete().
+// A Flow is touched only by the event loop.
 //
 // The conversation of this version: a recovery code, then the new password
 // twice. Every user name gets the same questions in the same order, whether
-// or not the account exists or has codes, so the transcript reveals nothing
-// until a code is accepted (DESIGN.md invariant 7).
+// or not the account exists, has codes, or may recover, so the transcript
+// reveals nothing until a code is accepted (DESIGN.md invariant 7).
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +18,7 @@
 #include "common/Secret.h"
 #include "daemon/Services.h"
 #include "daemon/flow/FlowContext.h"
+#include "daemon/flow/FlowJobContext.h"
 #include "daemon/flow/FlowReply.h"
 
 namespace recoveryd {
@@ -25,37 +29,33 @@ public:
 
     // The first call takes no answers; every later call exactly one answer per
     // prompt of the previous reply (InvalidArgument otherwise, and nothing
-    // changes). After a reply whose state is not Continue the flow is over.
-    Result<FlowReply> next(std::vector<Secret> answers);
+    // changes). Unavailable while a job from the previous call is out.
+    Result<FlowAction> next(std::vector<Secret> answers);
 
-    bool finished() const { return step_ == Step::Finished; }
+    // Applies the outcome of the job next() handed out; returns the reply.
+    FlowReply complete(FlowOutcome outcome);
+
+    bool finished() const { return step_ == FlowStep::Finished; }
     const std::string& user() const { return user_; }
+    const FlowContext& context() const { return context_; }
 
-    // Records that the flow began; when the audit log cannot be written the
-    // flow must not go on (fail closed).
-    Result<void> record_start();
-
-    // Records how a flow ended without finishing: "flow.cancel",
-    // "flow.expire" or "flow.abandon" (the caller left the bus).
-    void record_end(const char* action);
+    // What a job for this flow may use (a snapshot of the policy included).
+    FlowJobContext job_context() const;
 
 private:
-    enum class Step { Start, AwaitCode, AwaitNewPassword, Finished };
-
     FlowReply ask_for_code();
-    FlowReply check_code(const Secret& typed);
-    FlowReply ask_for_new_password(std::vector<FlowMessage> preface);
-    FlowReply set_new_password(const Secret& first, const Secret& second);
-    FlowReply finish(FlowState state, MessageStyle style, std::string text);
-
-    Result<void> record(const char* action, const char* outcome, std::string detail = {});
+    FlowJob check_code(Secret typed);
+    Result<FlowAction> set_new_password(Secret first, const Secret& second);
+    FlowReply expect(FlowReply reply);
 
     Services& services_;
     std::string user_;
     FlowContext context_;
-    Step step_ = Step::Start;
+    FlowStep step_ = FlowStep::Start;
     std::size_t expected_answers_ = 0;
     unsigned password_attempts_ = 0;
+    std::int64_t account_uid_ = -1;  // the account the accepted code belongs to
+    bool job_out_ = false;
 };
 
 }  // namespace recoveryd

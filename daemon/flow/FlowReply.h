@@ -1,7 +1,11 @@
 #pragma once
-// What one Flow.Next call answers: a state and the messages to render.
+// What one Flow.Next call answers: a state and the messages to render; and
+// the work a step may need first, which can block and so runs on a worker.
 
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "common/FlowProtocol.h"
@@ -23,5 +27,27 @@ struct FlowReply {
 
     std::size_t prompt_count() const;
 };
+
+// Where the conversation stands; Flow moves through these in order.
+enum class FlowStep { Start, AwaitCode, AwaitNewPassword, Finished };
+
+// What a step's blocking work found: the reply, and where the flow goes next.
+struct FlowOutcome {
+    FlowStep next = FlowStep::Finished;
+    FlowReply reply;
+    std::int64_t account_uid = -1;  // the account a code was accepted for
+};
+
+// Work a step hands to a worker thread. It holds copies of what it needs
+// and never touches the Flow; Flow::complete applies its outcome on the loop.
+struct FlowJob {
+    // Rotations go to the one shadow-writer thread: rewrites stay serialized.
+    enum class Lane { General, ShadowWriter };
+    Lane lane = Lane::General;
+    std::function<FlowOutcome()> work;
+};
+
+// A Next call leads to a reply now, or to a job first.
+using FlowAction = std::variant<FlowReply, FlowJob>;
 
 }  // namespace recoveryd

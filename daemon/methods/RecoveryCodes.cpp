@@ -1,6 +1,7 @@
 #include "daemon/methods/RecoveryCodes.h"
 
 #include <array>
+#include <string>
 #include <sodium.h>
 
 namespace recoveryd {
@@ -71,8 +72,9 @@ Result<Secret> normalize_recovery_code(std::string_view typed) {
     return result;
 }
 
-Digest hash_recovery_code(const SecretKey& key, std::string_view user, const Secret& normalized) {
-    return key.keyed_hash({"recovery-code", user, normalized.view()});
+Digest hash_recovery_code(const SecretKey& key, std::string_view user, std::int64_t uid, const Secret& normalized) {
+    const std::string account = std::to_string(uid);
+    return key.keyed_hash({"recovery-code-v2", user, account, normalized.view()});
 }
 
 }  // namespace recoveryd

@@ -5,6 +5,7 @@
 // them back without confusing 0/O or 1/I/L.
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -24,8 +25,9 @@ std::vector<Secret> generate_recovery_codes();
 // be a code; the message never repeats what was typed.
 Result<Secret> normalize_recovery_code(std::string_view typed);
 
-// What the store keeps. Bound to the user, so one user's hash says nothing
-// about another's. An empty code hashes too (same work for every answer).
-Digest hash_recovery_code(const SecretKey& key, std::string_view user, const Secret& normalized);
+// What the store keeps. Bound to the account (name and uid; -1 when the name
+// has none), so one account's hash says nothing about another's. An empty
+// code hashes too (same work for every answer).
+Digest hash_recovery_code(const SecretKey& key, std::string_view user, std::int64_t uid, const Secret& normalized);
 
 }  // namespace recoveryd

@@ -12,6 +12,14 @@ namespace recoveryd {
 
 enum class AfterReset { SignInAgain, Continue };
 
+// Caps on open flows (daemon/flow/FlowQuota).
+struct FlowLimits {
+    std::size_t max_open_flows = 0;
+    std::size_t max_per_user = 0;
+    std::size_t max_per_tty = 0;
+    std::size_t max_per_remote_host = 0;
+};
+
 struct Policy {
     bool enabled = false;
     std::vector<std::string> allow_groups;  // empty: any local user
@@ -20,6 +28,7 @@ struct Policy {
     std::chrono::seconds flow_timeout{0};
     std::size_t min_password_length = 0;
     AfterReset after_reset = AfterReset::SignInAgain;
+    FlowLimits limits;
 };
 
 }  // namespace recoveryd

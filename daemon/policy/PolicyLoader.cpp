@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <map>
 #include <ini.h>
 #include <set>
 #include <sstream>
@@ -122,6 +123,20 @@ Result<void> apply_setting(Policy& policy, std::string_view section, std::string
             if (!length)
                 return length.error();
             policy.min_password_length = static_cast<std::size_t>(*length);
+            return {};
+        }
+    } else if (section == "Limits") {
+        static const std::map<std::string_view, std::size_t FlowLimits::*> kCaps = {
+            {"MaxOpenFlows", &FlowLimits::max_open_flows},
+            {"MaxFlowsPerUser", &FlowLimits::max_per_user},
+            {"MaxFlowsPerTty", &FlowLimits::max_per_tty},
+            {"MaxFlowsPerRemoteHost", &FlowLimits::max_per_remote_host},
+        };
+        if (const auto cap = kCaps.find(key); cap != kCaps.end()) {
+            auto number = parse_number(value, 1, 65536);
+            if (!number)
+                return number.error();
+            policy.limits.*(cap->second) = static_cast<std::size_t>(*number);
             return {};
         }
     } else {
@@ -314,7 +329,12 @@ std::string describe_policy(const Policy& policy) {
         << "AfterReset = "
         << (policy.after_reset == AfterReset::Continue ? "continue" : "sign-in-again") << "\n"
         << "\n[Password]\n"
-        << "MinLength = " << policy.min_password_length << "\n";
+        << "MinLength = " << policy.min_password_length << "\n"
+        << "\n[Limits]\n"
+        << "MaxOpenFlows = " << policy.limits.max_open_flows << "\n"
+        << "MaxFlowsPerUser = " << policy.limits.max_per_user << "\n"
+        << "MaxFlowsPerTty = " << policy.limits.max_per_tty << "\n"
+        << "MaxFlowsPerRemoteHost = " << policy.limits.max_per_remote_host << "\n";
     return out.str();
 }
 

@@ -2,39 +2,38 @@
 
 #include <crypt.h>
 #include <cstdlib>
-#include <fstream>
-#include <map>
+#include <memory>
 #include <sodium.h>
-#include <sstream>
 
 namespace recoveryd {
 namespace {
 
-// login.defs: "KEY value" lines; '#' starts a comment.
-std::map<std::string, std::string> read_login_defs(const std::filesystem::path& path) {
-    std::map<std::string, std::string> values;
-    std::ifstream in(path);
-    for (std::string line; std::getline(in, line);) {
-        std::istringstream words(line);
-        std::string key, value;
-        if (words >> key >> value && key[0] != '#')
-            values[key] = value;
-    }
-    return values;
+struct KnownMethod {
+    std::string_view prefix;
+    int strength;
+    std::string_view written_as;  // the prefix new hashes of this method get
+};
+// Every bcrypt variant is written as $2b$, the one without known bugs.
+constexpr KnownMethod kKnownMethods[] = {
+    {"$y$", 3, "$y$"},   {"$gy$", 3, "$gy$"}, {"$2b$", 2, "$2b$"}, {"$2y$", 2, "$2b$"},
+    {"$2a$", 2, "$2b$"}, {"$6$", 2, "$6$"},   {"$5$", 1, "$5$"},
+};
+
+const KnownMethod* known_method(std::string_view hash) {
+    for (const auto& method : kKnownMethods)
+        if (hash.substr(0, method.prefix.size()) == method.prefix)
+            return &method;
+    return nullptr;
 }
 
-Result<unsigned long> read_cost(const std::map<std::string, std::string>& defs, const std::string& key,
-                                unsigned long min, unsigned long max, const std::filesystem::path& path) {
-    auto it = defs.find(key);
-    if (it == defs.end())
-        return 0UL;
-    char* end = nullptr;
-    const unsigned long value = std::strtoul(it->second.c_str(), &end, 10);
-    if (*end != '\0' || value < min || value > max)
-        return make_error(ErrorCode::InvalidArgument, path.string() + ": " + key + " " + it->second +
-                                                          " is not a number from " + std::to_string(min) +
-                                                          " to " + std::to_string(max));
-    return value;
+struct FreeDeleter {
+    void operator()(char* p) const { std::free(p); }
+};
+using SaltSetting = std::unique_ptr<char, FreeDeleter>;
+
+// NULL random bytes: libxcrypt takes the salt from the kernel.
+SaltSetting make_setting(const HashMethod& method) {
+    return SaltSetting(crypt_gensalt_ra(method.prefix.c_str(), method.cost, nullptr, 0));
 }
 
 // crypt_ra's work area holds the password's derived state: wipe it.
@@ -51,36 +50,29 @@ struct CryptData {
 
 }  // namespace
 
-Result<PasswordHasher> PasswordHasher::from_login_defs(const std::filesystem::path& path) {
-    const auto defs = read_login_defs(path);
-    const auto method = defs.count("ENCRYPT_METHOD") ? defs.at("ENCRYPT_METHOD") : std::string("YESCRYPT");
-    Result<unsigned long> cost = 0UL;
-    std::string prefix;
-    if (method == "YESCRYPT") {
-        prefix = "$y$";
-        cost = read_cost(defs, "YESCRYPT_COST_FACTOR", 1, 11, path);
-    } else if (method == "SHA512" || method == "SHA256") {
-        prefix = method == "SHA512" ? "$6$" : "$5$";
-        cost = read_cost(defs, "SHA_CRYPT_MIN_ROUNDS", 1000, 999999999, path);
-    } else {
+Result<PasswordHasher> PasswordHasher::from_system(const HashPolicyFiles& files) {
+    auto method = read_hash_method(files);
+    if (!method)
+        return method.error();
+    if (!make_setting(*method))
         return make_error(ErrorCode::InvalidArgument,
-                          path.string() + ": ENCRYPT_METHOD " + method +
-                              " is not supported; use YESCRYPT, SHA512 or SHA256");
-    }
-    if (!cost)
-        return cost.error();
-    return PasswordHasher(prefix, *cost);
+                          "this system's libxcrypt cannot make " + method->prefix + " hashes with cost " +
+                              std::to_string(method->cost) + " (from " + files.pam_password.string() + " or " +
+                              files.login_defs.string() + "); choose yescrypt there");
+    return PasswordHasher(std::move(*method));
 }
 
-Result<Secret> PasswordHasher::hash(const Secret& password) const {
-    // NULL random bytes: libxcrypt takes the salt from the kernel.
-    char* setting = crypt_gensalt_ra(prefix_.c_str(), cost_, nullptr, 0);
-    if (setting == nullptr)
-        return make_error(ErrorCode::Internal, "cannot make a salt for " + prefix_ + " hashes");
+Result<Secret> PasswordHasher::hash(const Secret& password, std::string_view current_hash) const {
+    HashMethod method = method_;
+    if (strength(current_hash) > strength(method_.prefix))
+        method = HashMethod{std::string(known_method(current_hash)->written_as), 0};
+    const SaltSetting setting = make_setting(method);
+    if (!setting)
+        return make_error(ErrorCode::Internal, "cannot make a salt for " + method.prefix + " hashes");
     CryptData work;
-    const char* hashed = crypt_ra(password.c_str(), setting, &work.data, &work.size);
-    std::free(setting);
-    if (hashed == nullptr || hashed[0] == '*')
+    const char* hashed = crypt_ra(password.c_str(), setting.get(), &work.data, &work.size);
+    // libxcrypt answers an unknown or disabled method with "*0"/"*1".
+    if (hashed == nullptr || std::string_view(hashed).substr(0, method.prefix.size()) != method.prefix)
         return make_error(ErrorCode::Internal, "the password could not be hashed");
     return Secret(hashed);
 }
@@ -88,7 +80,7 @@ Result<Secret> PasswordHasher::hash(const Secret& password) const {
 bool PasswordHasher::verify(const Secret& password, std::string_view stored_hash) {
     if (stored_hash.empty() || stored_hash[0] == '!' || stored_hash[0] == '*')
         return false;
-    const std::string setting(stored_hash);
+    const SensitiveString setting(stored_hash);
     CryptData work;
     const char* hashed = crypt_ra(password.c_str(), setting.c_str(), &work.data, &work.size);
     if (hashed == nullptr || hashed[0] == '*')
@@ -96,6 +88,11 @@ bool PasswordHasher::verify(const Secret& password, std::string_view stored_hash
     const std::string_view computed(hashed);
     return computed.size() == stored_hash.size() &&
            sodium_memcmp(computed.data(), stored_hash.data(), computed.size()) == 0;
+}
+
+int PasswordHasher::strength(std::string_view hash) {
+    const KnownMethod* method = known_method(hash);
+    return method ? method->strength : 0;
 }
 
 }  // namespace recoveryd

@@ -1,34 +1,43 @@
 #pragma once
-// Password hashes as the system makes them: libxcrypt, with the method and
-// cost of /etc/login.defs, so pam_unix and passwd agree with what we write.
+// Password hashes as the system makes them: libxcrypt, with the method
+// pam_unix is configured with (HashPolicy.h), never weaker than the hash
+// the account has now (DESIGN.md invariant 14).
 
-#include <filesystem>
 #include <string>
 #include <string_view>
 
 #include "common/Result.h"
 #include "common/Secret.h"
+#include "daemon/shadow/HashPolicy.h"
 
 namespace recoveryd {
 
 class PasswordHasher {
 public:
-    // ENCRYPT_METHOD (YESCRYPT when unset; SHA512 and SHA256 too) and its
-    // cost (YESCRYPT_COST_FACTOR, SHA_CRYPT_MIN_ROUNDS). Weak or unknown
-    // methods are refused with the file and value to fix.
-    static Result<PasswordHasher> from_login_defs(const std::filesystem::path& path = "/etc/login.defs");
+    // The method of pam_unix's password line, else login.defs, else
+    // yescrypt (read_hash_method). Weak or unknown methods are refused with
+    // the file and value to fix; so is one libxcrypt cannot make.
+    static Result<PasswordHasher> from_system(const HashPolicyFiles& files = {});
 
-    Result<Secret> hash(const Secret& password) const;
+    // A new hash of `password` with the configured method; when the
+    // account's current hash uses a stronger method, that method instead
+    // (at libxcrypt's default cost), so a recovery never weakens it.
+    Result<Secret> hash(const Secret& password, std::string_view current_hash) const;
 
     // Locked or empty hashes ("!...", "*", "") never match.
     static bool verify(const Secret& password, std::string_view stored_hash);
 
-    const std::string& prefix() const { return prefix_; }
+    // How hard the hash's method is to attack, to compare two hashes:
+    // 3 yescrypt, gost-yescrypt; 2 bcrypt, sha512; 1 sha256; 0 anything
+    // else (md5, DES, unknown, locked, empty).
+    static int strength(std::string_view hash);
+
+    const std::string& prefix() const { return method_.prefix; }
+    unsigned long cost() const { return method_.cost; }
 
 private:
-    PasswordHasher(std::string prefix, unsigned long cost) : prefix_(std::move(prefix)), cost_(cost) {}
-    std::string prefix_;   // "$y$", "$6$", "$5$"
-    unsigned long cost_;   // 0: libxcrypt's default
+    explicit PasswordHasher(HashMethod method) : method_(std::move(method)) {}
+    HashMethod method_;
 };
 
 }  // namespace recoveryd

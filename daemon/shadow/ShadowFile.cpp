@@ -1,40 +1,54 @@
 #include "daemon/shadow/ShadowFile.h"
 
+#include <algorithm>
 #include <cerrno>
-#include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
-#include <shadow.h>
+#include <memory>
+#include <mutex>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <system_error>
+#include <thread>
 
+#include "common/Secret.h"
 #include "common/UniqueFd.h"
+#include "daemon/shadow/PasswordHasher.h"
 
 namespace recoveryd {
 namespace {
 
 namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
 
+// strerror may share a buffer between threads; this does not.
 Error io_error(const fs::path& path, std::string_view step) {
-    return make_error(ErrorCode::Io, path.string() + ": " + std::string(step) + " failed: " + std::strerror(errno));
+    return make_error(ErrorCode::Io, path.string() + ": " + std::string(step) +
+                                         " failed: " + std::generic_category().message(errno));
 }
 
 struct FileContents {
-    std::string text;
+    SensitiveString text;
     struct stat st {};
 };
 
-Result<std::string> read_all(int fd, const fs::path& path) {
-    std::string text;
-    char buffer[65536];
-    for (;;) {
-        ssize_t n = read(fd, buffer, sizeof buffer);
+// Reads straight into the wiped string: no other buffer ever holds the text.
+Result<SensitiveString> read_all(int fd, const fs::path& path, std::size_t size_hint) {
+    constexpr std::size_t kChunk = 65536;
+    SensitiveString text;
+    text.reserve(size_hint + kChunk);
+    for (std::size_t used = 0;;) {
+        text.resize(used + kChunk);
+        ssize_t n = read(fd, text.data() + used, kChunk);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
             return io_error(path, "read");
-        if (n == 0)
+        if (n == 0) {
+            text.resize(used);
             return text;
-        text.append(buffer, static_cast<std::size_t>(n));
+        }
+        used += static_cast<std::size_t>(n);
     }
 }
 
@@ -47,7 +61,7 @@ Result<FileContents> read_file(const fs::path& path) {
         return io_error(path, "stat");
     if (!S_ISREG(contents.st.st_mode))
         return make_error(ErrorCode::Corrupt, path.string() + " is not a regular file");
-    auto text = read_all(fd.get(), path);
+    auto text = read_all(fd.get(), path, static_cast<std::size_t>(contents.st.st_size));
     if (!text)
         return text.error();
     contents.text = std::move(*text);
@@ -66,25 +80,89 @@ Result<void> write_all(int fd, std::string_view data, const fs::path& path) {
     return {};
 }
 
-// Holds /etc/.pwd.lock, as shadow-utils and pam_unix do.
+// fcntl locks belong to the whole process: a second thread would "get" the
+// lock its sibling holds, and closing any descriptor of the file drops it.
+// So one mutex serializes every rewrite in the process, of every ShadowFile.
+std::timed_mutex& rewrite_mutex() {
+    static std::timed_mutex mutex;
+    return mutex;
+}
+
+constexpr auto kLockPollInterval = std::chrono::milliseconds(75);
+
+Error lock_busy_error() {
+    return make_error(ErrorCode::Unavailable,
+                      "the password database is locked by another program; try again in a minute");
+}
+
+// The lock lckpwdf(3) takes, taken directly: a write lock (fcntl, whole
+// file) on /etc/.pwd.lock, so shadow-utils, passwd and pam_unix wait for us
+// and we for them. lckpwdf itself waits with alarm()/SIGALRM, which a
+// threaded daemon cannot rely on, and fails when this process holds it.
 class PasswordDatabaseLock {
 public:
-    explicit PasswordDatabaseLock(bool enabled) : enabled_(enabled) {
-        // lckpwdf waits up to 15 seconds for another holder, then fails.
-        locked_ = !enabled_ || lckpwdf() == 0;
+    static Result<PasswordDatabaseLock> acquire(const fs::path& lock_path, std::chrono::milliseconds timeout) {
+        const auto deadline = Clock::now() + timeout;
+        std::unique_lock<std::timed_mutex> in_process(rewrite_mutex(), std::defer_lock);
+        if (!in_process.try_lock_until(deadline))
+            return make_error(ErrorCode::Unavailable,
+                              "the password database is busy with another change; try again in a minute");
+        if (lock_path.empty())
+            return PasswordDatabaseLock(std::move(in_process), UniqueFd());
+        auto file = open_lock_file(lock_path);
+        if (!file)
+            return file.error();
+        if (auto locked = lock_until(file->get(), lock_path, deadline); !locked)
+            return locked.error();
+        return PasswordDatabaseLock(std::move(in_process), std::move(*file));
     }
-    ~PasswordDatabaseLock() {
-        if (enabled_ && locked_)
-            ulckpwdf();
-    }
-    PasswordDatabaseLock(const PasswordDatabaseLock&) = delete;
-    PasswordDatabaseLock& operator=(const PasswordDatabaseLock&) = delete;
-    bool locked() const { return locked_; }
 
 private:
-    bool enabled_;
-    bool locked_ = false;
+    PasswordDatabaseLock(std::unique_lock<std::timed_mutex> in_process, UniqueFd file)
+        : in_process_(std::move(in_process)), file_(std::move(file)) {}
+
+    // As glibc opens it, but never through a symlink; O_NONBLOCK so that a
+    // FIFO put there cannot hang us (refused below).
+    static Result<UniqueFd> open_lock_file(const fs::path& path) {
+        UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600));
+        if (!fd.valid())
+            return io_error(path, "open");
+        struct stat st {};
+        if (fstat(fd.get(), &st) != 0)
+            return io_error(path, "stat");
+        if (!S_ISREG(st.st_mode))
+            return make_error(ErrorCode::Corrupt, path.string() + " is not a regular file");
+        return fd;
+    }
+
+    static Result<void> lock_until(int fd, const fs::path& path, Clock::time_point deadline) {
+        struct flock whole_file {};
+        whole_file.l_type = F_WRLCK;
+        whole_file.l_whence = SEEK_SET;
+        for (;;) {
+            if (fcntl(fd, F_SETLK, &whole_file) == 0)
+                return {};
+            if (errno == EINTR)
+                continue;
+            if (errno != EACCES && errno != EAGAIN)
+                return io_error(path, "lock");
+            const auto now = Clock::now();
+            if (now >= deadline)
+                return lock_busy_error();
+            std::this_thread::sleep_for(std::min<Clock::duration>(kLockPollInterval, deadline - now));
+        }
+    }
+
+    // Destroyed in reverse: the file (and its lock) first, then the mutex.
+    std::unique_lock<std::timed_mutex> in_process_;
+    UniqueFd file_;
 };
+
+// The name prefix of a rewrite's temp file beside `target`; six characters
+// from mkstemp follow it.
+std::string temp_file_prefix(const fs::path& target) {
+    return "." + target.filename().string() + ".recoveryd-";
+}
 
 // One rewrite of one file: a new file beside it, made whole and checked
 // before it replaces the old one by rename(2).
@@ -140,7 +218,7 @@ private:
     // mkostemp: a random name, created with O_EXCL, so nothing else's file
     // (or symlink) is ever opened in its place.
     Result<void> create_temp(UniqueFd& fd) {
-        std::string name = (target_.parent_path() / ("." + target_.filename().string() + ".recoveryd-XXXXXX"));
+        std::string name = target_.parent_path() / (temp_file_prefix(target_) + "XXXXXX");
         fd = UniqueFd(mkostemp(name.data(), O_CLOEXEC));
         if (!fd.valid())
             return io_error(name, "create");
@@ -162,7 +240,7 @@ private:
         auto written = read_file(temp_);
         if (!written)
             return written.error();
-        if (written->text != expected)
+        if (std::string_view(written->text) != expected)
             return make_error(ErrorCode::Io, temp_.string() + ": the written file differs from what was meant");
         return {};
     }
@@ -181,6 +259,29 @@ private:
     bool crashed_ = false;
 };
 
+// Exactly the names Rewrite::create_temp makes for `target`.
+bool is_temp_file_of(std::string_view name, const fs::path& target) {
+    const std::string prefix = temp_file_prefix(target);
+    constexpr std::size_t kRandomChars = 6;
+    if (name.size() != prefix.size() + kRandomChars || name.substr(0, prefix.size()) != prefix)
+        return false;
+    // mkstemp's alphabet: ASCII letters and digits.
+    return std::all_of(name.begin() + static_cast<std::ptrdiff_t>(prefix.size()), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    });
+}
+
+struct DirCloser {
+    void operator()(DIR* dir) const { closedir(dir); }
+};
+
+Error account_state_error(AccountState state) {
+    const char* what = state == AccountState::Locked     ? "locked"
+                       : state == AccountState::Expired  ? "expired"
+                                                         : "disabled";
+    return make_error(ErrorCode::AccessDenied, std::string("the account is ") + what);
+}
+
 }  // namespace
 
 Result<ShadowEntry> ShadowFile::find(std::string_view user) const {
@@ -192,21 +293,28 @@ Result<ShadowEntry> ShadowFile::find(std::string_view user) const {
     return find_shadow_entry(contents->text, user);
 }
 
-Result<void> ShadowFile::set_password_hash(std::string_view user, std::string_view new_hash,
-                                           long days_since_epoch) {
+Result<void> ShadowFile::set_password_hash(std::string_view user, std::string_view new_hash, long today) {
     if (auto valid = validate_shadow_field("the user name", user); !valid)
         return valid;
     if (auto valid = validate_shadow_field("the password hash", new_hash); !valid)
         return valid;
 
-    PasswordDatabaseLock lock(options_.lock_with_lckpwdf);
-    if (!lock.locked())
-        return make_error(ErrorCode::Unavailable,
-                          "the password database is locked by another program; try again in a minute");
+    auto lock = PasswordDatabaseLock::acquire(options_.lock_path, options_.lock_timeout);
+    if (!lock)
+        return lock.error();
     auto old = read_file(options_.path);
     if (!old)
         return old.error();
-    auto updated = replace_password_fields(old->text, user, new_hash, days_since_epoch);
+    // Judged again on the file as it is now: a lock or a password change
+    // that landed while the person was answering wins.
+    auto entry = find_shadow_entry(old->text, user);
+    if (!entry)
+        return entry.error();
+    if (const AccountState state = account_state(*entry, today); state != AccountState::Usable)
+        return account_state_error(state);
+    if (PasswordHasher::strength(new_hash) < PasswordHasher::strength(entry->password_hash))
+        return make_error(ErrorCode::Unavailable, "the account's password changed meanwhile; try again");
+    auto updated = replace_password_fields(old->text, user, new_hash, today);
     if (!updated)
         return updated.error();
 
@@ -215,6 +323,39 @@ Result<void> ShadowFile::set_password_hash(std::string_view user, std::string_vi
     if (auto saved = Rewrite(options_, "backup", backup).replace_with(old->text, old->st); !saved)
         return saved;
     return Rewrite(options_, "shadow", options_.path).replace_with(*updated, old->st);
+}
+
+Result<std::size_t> ShadowFile::remove_stale_temp_files() {
+    auto lock = PasswordDatabaseLock::acquire(options_.lock_path, options_.lock_timeout);
+    if (!lock)
+        return lock.error();
+    const fs::path directory = options_.path.parent_path();
+    const fs::path backup = options_.path.string() + "-";
+    std::unique_ptr<DIR, DirCloser> dir(opendir(directory.c_str()));
+    if (!dir)
+        return io_error(directory, "opendir");
+    std::size_t removed = 0;
+    for (;;) {
+        errno = 0;
+        const dirent* found = readdir(dir.get());
+        if (found == nullptr) {
+            if (errno != 0)
+                return io_error(directory, "readdir");
+            break;
+        }
+        const std::string_view name = found->d_name;
+        if (!is_temp_file_of(name, options_.path) && !is_temp_file_of(name, backup))
+            continue;
+        // lstat's view: a symlink or directory by that name is not ours.
+        struct stat st {};
+        if (fstatat(dirfd(dir.get()), found->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (unlinkat(dirfd(dir.get()), found->d_name, 0) == 0)
+            ++removed;
+        else if (errno != ENOENT)
+            return io_error(directory / found->d_name, "unlink");
+    }
+    return removed;
 }
 
 }  // namespace recoveryd

@@ -1,13 +1,17 @@
 #pragma once
 // /etc/shadow: read an entry; replace a password with the crash-safe
 // sequence of DESIGN.md invariant 8. Nothing else in recoveryd opens it.
+// Safe to call from several threads: rewrites are serialized (see the
+// password-database lock in ShadowFile.cpp), reads need no lock.
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <string_view>
 
 #include "common/Result.h"
+#include "daemon/shadow/AccountState.h"
 #include "daemon/shadow/ShadowText.h"
 
 namespace recoveryd {
@@ -16,9 +20,11 @@ class ShadowFile {
 public:
     struct Options {
         std::filesystem::path path = "/etc/shadow";  // the backup is path + "-"
-        // lckpwdf() always locks /etc/.pwd.lock; unit tests working on a copy
-        // in a temp dir turn it off. Production never does.
-        bool lock_with_lckpwdf = true;
+        // The lock file of lckpwdf(3), which shadow-utils, passwd and
+        // pam_unix take. Empty: no file lock (unit tests on a temp copy);
+        // callers in this process are serialized all the same.
+        std::filesystem::path lock_path = "/etc/.pwd.lock";
+        std::chrono::milliseconds lock_timeout{15000};  // as lckpwdf's
         // Crash-safety tests only: called before each step of a rewrite with
         // its name; returning false stops there as a crash would (no cleanup).
         std::function<bool(std::string_view step)> before_step;
@@ -29,9 +35,19 @@ public:
 
     Result<ShadowEntry> find(std::string_view user) const;
 
-    // Sets the user's hash and last-change day. Refuses a user with no
-    // line (never appends), and names or hashes that could break the file.
-    Result<void> set_password_hash(std::string_view user, std::string_view new_hash, long days_since_epoch);
+    // Sets the user's hash and last-change day (`today`). Under the lock,
+    // on the file as it is then, refuses: a user with no line (never
+    // appends); an account that is not Usable (AccessDenied: a lock that
+    // lands mid-flow wins); a new hash weaker than the current one
+    // (Unavailable: the password changed meanwhile); names or hashes that
+    // could break the file. Unavailable when the lock stays taken.
+    Result<void> set_password_hash(std::string_view user, std::string_view new_hash, long today);
+
+    // Under the lock, unlinks the temp files a crash mid-rewrite leaves
+    // beside the shadow file (".shadow.recoveryd-XXXXXX" and
+    // ".shadow-.recoveryd-XXXXXX", regular files only) and nothing else.
+    // Returns how many.
+    Result<std::size_t> remove_stale_temp_files();
 
 private:
     Options options_;

@@ -1,5 +1,7 @@
 #include "daemon/shadow/ShadowText.h"
 
+#include <charconv>
+#include <climits>
 #include <vector>
 
 namespace recoveryd {
@@ -32,6 +34,41 @@ std::vector<std::string_view> split_fields(std::string_view line) {
     }
 }
 
+// A day-count field: empty, or -1 (struct spwd's "unset", as glibc and
+// shadow-utils read it) is nullopt; other text, a sign or a number beyond
+// what glibc keeps (an int) makes `malformed` true.
+std::optional<long> parse_day_count(std::string_view field, bool& malformed) {
+    if (field.empty() || field == "-1")
+        return std::nullopt;
+    long value = 0;
+    const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
+    if (field[0] < '0' || field[0] > '9' || error != std::errc() || end != field.data() + field.size() ||
+        value > INT_MAX) {
+        malformed = true;
+        return std::nullopt;
+    }
+    return value;
+}
+
+ShadowEntry parse_entry(std::string_view user, std::string_view line) {
+    const auto fields = split_fields(line);
+    const auto field = [&](std::size_t number) {  // 1-based, as shadow(5) counts
+        return number <= fields.size() ? fields[number - 1] : std::string_view();
+    };
+    ShadowEntry entry;
+    entry.name = std::string(user);
+    entry.password_hash = SensitiveString(field(2));
+    bool malformed = false;
+    entry.last_change_day = parse_day_count(field(3), malformed);
+    (void)parse_day_count(field(4), malformed);  // minimum age: only checked
+    entry.max_days = parse_day_count(field(5), malformed);
+    (void)parse_day_count(field(6), malformed);  // warning period: only checked
+    entry.inactive_days = parse_day_count(field(7), malformed);
+    entry.expire_day = parse_day_count(field(8), malformed);
+    entry.malformed_number = malformed;
+    return entry;
+}
+
 Error duplicate_error(std::string_view user) {
     return make_error(ErrorCode::Corrupt, "the shadow file has more than one line for " + std::string(user) +
                                               "; fix it with pwck before changing this password");
@@ -59,11 +96,10 @@ Result<ShadowEntry> find_shadow_entry(std::string_view text, std::string_view us
         return make_error(ErrorCode::NotFound, "no shadow entry for " + std::string(user));
     if (matches.size() > 1)
         return duplicate_error(user);
-    const auto fields = split_fields(matches.front());
-    return ShadowEntry{std::string(user), std::string(fields.size() > 1 ? fields[1] : std::string_view())};
+    return parse_entry(user, matches.front());
 }
 
-Result<std::string> replace_password_fields(std::string_view text, std::string_view user,
+Result<SensitiveString> replace_password_fields(std::string_view text, std::string_view user,
                                             std::string_view new_hash, long days_since_epoch) {
     std::size_t found = 0, line_start = 0, line_size = 0;
     for_each_line(text, [&](std::string_view line, std::size_t start) {
@@ -85,13 +121,13 @@ Result<std::string> replace_password_fields(std::string_view text, std::string_v
     const std::string days = std::to_string(days_since_epoch);
     fields[1] = new_hash;
     fields[2] = days;
-    std::string line;
+    SensitiveString line;
     for (std::size_t i = 0; i < fields.size(); ++i)
         line.append(i ? ":" : "").append(fields[i]);
 
-    std::string out(text.substr(0, line_start));
-    out += line;
-    out += text.substr(line_start + line_size);
+    SensitiveString out;
+    out.reserve(text.size() - line_size + line.size());
+    out.append(text.substr(0, line_start)).append(line).append(text.substr(line_start + line_size));
     return out;
 }
 

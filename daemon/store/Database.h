@@ -46,6 +46,8 @@ public:
 
     const std::string& path() const { return path_; }
     sqlite3* handle() const { return db_.get(); }
+    // Rows the last INSERT, UPDATE or DELETE changed itself (not cascades).
+    std::int64_t changes() const { return sqlite3_changes64(db_.get()); }
     Error error(ErrorCode code, std::string_view doing) const;
 
 private:

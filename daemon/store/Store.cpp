@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <limits>
+#include <optional>
 #include <sys/stat.h>
 
 #include "common/UniqueFd.h"
@@ -52,12 +54,61 @@ Result<void> apply_settings(Database& db) {
     return db.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;");
 }
 
+// secure_delete zeroes deleted rows in the database pages, but the WAL keeps
+// older copies of those pages until a checkpoint; TRUNCATE also empties the
+// WAL file. Best effort: a checkpoint that cannot finish now (another
+// process reading) is retried by the next one, and the caller's change is
+// already committed either way.
+void checkpoint_wal(Database& db) {
+    if (auto checkpoint = db.prepare("PRAGMA wal_checkpoint(TRUNCATE)"))
+        (void)checkpoint->run();
+}
+
 std::span<const std::uint8_t> bytes(const Digest& digest) { return {digest.data(), digest.size()}; }
 
 Digest to_digest(std::span<const std::uint8_t> blob) {
     Digest digest{};
     std::copy_n(blob.begin(), std::min(blob.size(), digest.size()), digest.begin());
     return digest;
+}
+
+std::uint32_t to_count(std::int64_t stored) {
+    return static_cast<std::uint32_t>(std::clamp<std::int64_t>(stored, 0, std::numeric_limits<std::uint32_t>::max()));
+}
+
+std::uint32_t plus_one(std::uint32_t count) {
+    return count == std::numeric_limits<std::uint32_t>::max() ? count : count + 1;
+}
+
+// Seconds from `since` to `now`; nullopt when the clock went back before `since`.
+std::optional<std::int64_t> seconds_since(std::int64_t since, std::int64_t now) {
+    if (now < since)
+        return std::nullopt;
+    std::int64_t elapsed = 0;
+    if (__builtin_sub_overflow(now, since, &elapsed))
+        return std::numeric_limits<std::int64_t>::max();
+    return elapsed;
+}
+
+Result<void> require_uid(std::int64_t uid) {
+    if (uid < 0)
+        return make_error(ErrorCode::InvalidArgument, "a uid is needed (" + std::to_string(uid) + " is none)");
+    return {};
+}
+
+// Runs a statement that may answer one integer row (RETURNING, count(*)).
+Result<std::optional<std::int64_t>> single_int(Result<Statement> statement) {
+    if (!statement)
+        return statement.error();
+    auto row = statement->step();
+    if (!row)
+        return row.error();
+    std::optional<std::int64_t> value;
+    if (*row)
+        value = statement->column_int64(0);
+    if (auto rest = statement->run(); !rest)
+        return rest.error();
+    return value;
 }
 
 }  // namespace
@@ -75,77 +126,225 @@ Result<Store> Store::open(const std::filesystem::path& path) {
         return settings.error();
     if (auto migrated = apply_migrations(*db); !migrated)
         return migrated.error();
+    checkpoint_wal(*db);  // a migration may have dropped secrets
     return Store(std::move(*db));
 }
 
-Result<void> Store::replace_recovery_codes(std::string_view user, const std::vector<Digest>& hashes,
-                                           std::int64_t now) {
+// ---- recovery codes ----
+
+Result<std::int64_t> Store::replace_recovery_codes(std::string_view user, std::int64_t uid,
+                                                   const std::vector<Digest>& hashes, std::int64_t now) {
+    if (auto valid = require_uid(uid); !valid)
+        return valid.error();
+    std::lock_guard lock(*mutex_);
     auto transaction = Transaction::begin(db_);
     if (!transaction)
         return transaction.error();
-    auto remove = db_.prepare("DELETE FROM enrolled_methods WHERE user = ?1 AND method = ?2");
+    auto remove = db_.prepare("DELETE FROM enrollments WHERE user = ?1 AND method = ?2");
     if (!remove)
         return remove.error();
     if (auto r = remove->bind(1, user).bind(2, kRecoveryCodes).run(); !r)
-        return r;
-    auto enroll = db_.prepare("INSERT INTO enrolled_methods (user, method, enrolled_at) VALUES (?1, ?2, ?3)");
-    if (!enroll)
-        return enroll.error();
-    if (auto r = enroll->bind(1, user).bind(2, kRecoveryCodes).bind(3, now).run(); !r)
-        return r;
+        return r.error();
+    auto enroll = db_.prepare(
+        "INSERT INTO enrollments (user, uid, method, enrolled_at) VALUES (?1, ?2, ?3, ?4) RETURNING id");
+    if (enroll)
+        enroll->bind(1, user).bind(2, uid).bind(3, kRecoveryCodes).bind(4, now);
+    auto id = single_int(std::move(enroll));
+    if (!id)
+        return id.error();
     for (const Digest& hash : hashes) {
-        auto insert = db_.prepare("INSERT INTO recovery_codes (user, code_hash) VALUES (?1, ?2)");
+        auto insert = db_.prepare("INSERT INTO recovery_codes (enrollment_id, code_hash) VALUES (?1, ?2)");
         if (!insert)
             return insert.error();
-        if (auto r = insert->bind(1, user).bind(2, bytes(hash)).run(); !r)
-            return r;
+        if (auto r = insert->bind(1, id->value()).bind(2, bytes(hash)).run(); !r)
+            return r.error();
     }
-    return transaction->commit();
+    if (auto r = transaction->commit(); !r)
+        return r.error();
+    checkpoint_wal(db_);
+    return id->value();
 }
 
-Result<bool> Store::consume_recovery_code(std::string_view user, const Digest& hash) {
+Result<CodeCheck> Store::consume_recovery_code(std::string_view user, std::int64_t uid, const Digest& hash) {
+    std::lock_guard lock(*mutex_);
     auto transaction = Transaction::begin(db_);
     if (!transaction)
         return transaction.error();
-    auto remove = db_.prepare("DELETE FROM recovery_codes WHERE user = ?1 AND code_hash = ?2");
-    if (!remove)
-        return remove.error();
-    if (auto r = remove->bind(1, user).bind(2, bytes(hash)).run(); !r)
+    CodeCheck check;
+    // Both statements run for every input, also uid = -1 (which retires and
+    // matches nothing), so the work done does not tell whether a name exists.
+    auto retire = db_.prepare("DELETE FROM enrollments WHERE user = ?1 AND ?2 >= 0 AND uid <> ?2");
+    if (!retire)
+        return retire.error();
+    if (auto r = retire->bind(1, user).bind(2, uid).run(); !r)
         return r.error();
-    const bool consumed = sqlite3_changes(db_.handle()) == 1;
+    check.retired = static_cast<std::size_t>(db_.changes());
+    auto consume = db_.prepare(
+        "DELETE FROM recovery_codes WHERE code_hash = ?3 AND enrollment_id = "
+        "(SELECT id FROM enrollments WHERE user = ?1 AND uid = ?2 AND method = ?4) RETURNING enrollment_id");
+    if (consume)
+        consume->bind(1, user).bind(2, uid).bind(3, bytes(hash)).bind(4, kRecoveryCodes);
+    auto enrollment = single_int(std::move(consume));
+    if (!enrollment)
+        return enrollment.error();
+    check.consumed = enrollment->has_value() && db_.changes() == 1;
+    check.enrollment_id = check.consumed ? enrollment->value() : 0;
     if (auto r = transaction->commit(); !r)
         return r.error();
-    return consumed;
+    checkpoint_wal(db_);
+    return check;
 }
 
-Result<RecoveryCodeStatus> Store::recovery_code_status(std::string_view user) {
-    RecoveryCodeStatus status;
-    auto enrolled = db_.prepare("SELECT enrolled_at FROM enrolled_methods WHERE user = ?1 AND method = ?2");
-    if (!enrolled)
-        return enrolled.error();
-    auto row = enrolled->bind(1, user).bind(2, kRecoveryCodes).step();
+Result<RecoveryCodeStatus> Store::recovery_code_status(std::string_view user, std::int64_t uid) {
+    std::lock_guard lock(*mutex_);
+    auto select = db_.prepare(
+        "SELECT e.enrolled_at, (SELECT count(*) FROM recovery_codes c WHERE c.enrollment_id = e.id)"
+        " FROM enrollments e WHERE e.user = ?1 AND e.uid = ?2 AND e.method = ?3");
+    if (!select)
+        return select.error();
+    auto row = select->bind(1, user).bind(2, uid).bind(3, kRecoveryCodes).step();
     if (!row)
         return row.error();
-    if (!*row)
-        return status;
-    status.enrolled_at = enrolled->column_int64(0);
-    auto count = db_.prepare("SELECT count(*) FROM recovery_codes WHERE user = ?1");
-    if (!count)
-        return count.error();
-    if (auto counted = count->bind(1, user).step(); !counted)
-        return counted.error();
-    status.remaining = static_cast<std::uint32_t>(count->column_int64(0));
+    RecoveryCodeStatus status;
+    if (*row) {
+        status.enrolled_at = select->column_int64(0);
+        status.remaining = to_count(select->column_int64(1));
+    }
     return status;
 }
 
-Digest audit_row_hash(const Digest& prev_hash, const AuditRecord& r) {
-    const std::string time = std::to_string(r.time);
-    const std::string_view prev(reinterpret_cast<const char*>(prev_hash.data()), prev_hash.size());
-    return hash_parts({"audit-row-v1", prev, time, r.actor, r.target_user, r.service, r.tty, r.rhost, r.action,
-                       r.outcome, r.detail});
+Result<std::size_t> Store::forget_user(std::string_view user) {
+    std::lock_guard lock(*mutex_);
+    auto transaction = Transaction::begin(db_);
+    if (!transaction)
+        return transaction.error();
+    auto remove = db_.prepare("DELETE FROM enrollments WHERE user = ?1");
+    if (!remove)
+        return remove.error();
+    if (auto r = remove->bind(1, user).run(); !r)
+        return r.error();
+    const auto forgotten = static_cast<std::size_t>(db_.changes());
+    if (auto r = transaction->commit(); !r)
+        return r.error();
+    checkpoint_wal(db_);
+    return forgotten;
 }
 
-Result<void> Store::append_audit(const AuditRecord& record) {
+// ---- password-check throttle ----
+
+Result<PasswordCheckGate> Store::begin_password_check(
+    std::int64_t uid, std::int64_t now, const std::function<std::int64_t(std::uint32_t failures)>& wait_after) {
+    if (auto valid = require_uid(uid); !valid)
+        return valid.error();
+    std::lock_guard lock(*mutex_);
+    auto transaction = Transaction::begin(db_);
+    if (!transaction)
+        return transaction.error();
+    auto select = db_.prepare("SELECT failures, last_failure FROM password_checks WHERE uid = ?1");
+    if (!select)
+        return select.error();
+    auto row = select->bind(1, uid).step();
+    if (!row)
+        return row.error();
+    const std::uint32_t failures = *row ? to_count(select->column_int64(0)) : 0;
+    const std::int64_t last_failure = *row ? select->column_int64(1) : 0;
+
+    PasswordCheckGate gate;
+    if (failures > 0) {
+        const std::int64_t wait = std::max<std::int64_t>(0, wait_after(failures));
+        const auto elapsed = seconds_since(last_failure, now);
+        if (elapsed && *elapsed < wait) {
+            gate.retry_after = wait - *elapsed;
+            gate.failures = failures;
+            return gate;  // denied: the transaction rolls back, nothing changed
+        }
+    }
+    // Recorded as failed before the caller checks: a crash or a parallel
+    // call cannot skip the count.
+    gate.allowed = true;
+    gate.failures = plus_one(failures);
+    auto record = db_.prepare(
+        "INSERT INTO password_checks (uid, failures, last_failure) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT (uid) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure");
+    if (!record)
+        return record.error();
+    if (auto r = record->bind(1, uid).bind(2, std::int64_t{gate.failures}).bind(3, now).run(); !r)
+        return r.error();
+    if (auto r = transaction->commit(); !r)
+        return r.error();
+    return gate;
+}
+
+Result<void> Store::password_check_succeeded(std::int64_t uid) {
+    std::lock_guard lock(*mutex_);
+    auto remove = db_.prepare("DELETE FROM password_checks WHERE uid = ?1");
+    if (!remove)
+        return remove.error();
+    return remove->bind(1, uid).run();
+}
+
+Result<DenialWindow> Store::note_denial(std::int64_t uid, std::int64_t now, std::int64_t window_seconds) {
+    if (auto valid = require_uid(uid); !valid)
+        return valid.error();
+    std::lock_guard lock(*mutex_);
+    auto transaction = Transaction::begin(db_);
+    if (!transaction)
+        return transaction.error();
+    auto select = db_.prepare("SELECT window_start, coalesced FROM denial_windows WHERE uid = ?1");
+    if (!select)
+        return select.error();
+    auto row = select->bind(1, uid).step();
+    if (!row)
+        return row.error();
+    const std::int64_t start = *row ? select->column_int64(0) : 0;
+    const std::uint32_t coalesced = *row ? to_count(select->column_int64(1)) : 0;
+    // A clock moved back (no elapsed time) starts a new window rather than
+    // stretching this one.
+    const auto elapsed = seconds_since(start, now);
+    const bool in_window = *row && elapsed && *elapsed < window_seconds;
+
+    DenialWindow window;
+    Result<Statement> write = in_window
+        ? db_.prepare("UPDATE denial_windows SET coalesced = ?2 WHERE uid = ?1")
+        : db_.prepare("INSERT INTO denial_windows (uid, window_start, coalesced) VALUES (?1, ?3, 0)"
+                      " ON CONFLICT (uid) DO UPDATE SET window_start = excluded.window_start, coalesced = 0");
+    if (!write)
+        return write.error();
+    if (in_window)
+        write->bind(1, uid).bind(2, std::int64_t{plus_one(coalesced)});
+    else
+        write->bind(1, uid).bind(3, now);
+    if (auto r = write->run(); !r)
+        return r.error();
+    if (!in_window) {
+        window.write_row = true;
+        window.coalesced = coalesced;
+        window.since = *row ? start : 0;
+    }
+    if (auto r = transaction->commit(); !r)
+        return r.error();
+    return window;
+}
+
+// ---- audit ----
+
+Digest audit_row_hash(const Digest& prev_hash, const AuditRecord& r, AuditFormat format) {
+    const std::string time = std::to_string(r.time);
+    const std::string_view prev(reinterpret_cast<const char*>(prev_hash.data()), prev_hash.size());
+    if (format == AuditFormat::v1)
+        return hash_parts({"audit-row-v1", prev, time, r.actor, r.target_user, r.service, r.tty, r.rhost, r.action,
+                           r.outcome, r.detail});
+    const std::string app_uid = std::to_string(r.app_uid), login_uid = std::to_string(r.login_uid);
+    return hash_parts({"audit-row-v2", prev, time, r.actor, r.target_user, r.service, r.tty, r.rhost, r.action,
+                       r.outcome, r.detail, r.ruser, app_uid, login_uid});
+}
+
+Result<void> Store::append_audit(const AuditRecord& given) {
+    AuditRecord record = given;
+    // Any negative id means unknown; one spelling keeps the hash unambiguous.
+    record.app_uid = std::max<std::int64_t>(record.app_uid, -1);
+    record.login_uid = std::max<std::int64_t>(record.login_uid, -1);
+    std::lock_guard lock(*mutex_);
     auto transaction = Transaction::begin(db_);
     if (!transaction)
         return transaction.error();
@@ -156,15 +355,17 @@ Result<void> Store::append_audit(const AuditRecord& record) {
     if (!row)
         return row.error();
     const Digest prev = *row ? to_digest(last->column_blob(0)) : Digest{};
-    const Digest hash = audit_row_hash(prev, record);
+    const Digest hash = audit_row_hash(prev, record, kCurrentAuditFormat);
     auto insert = db_.prepare(
-        "INSERT INTO audit (time, actor, target_user, service, tty, rhost, action, outcome, detail, prev_hash, hash)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+        "INSERT INTO audit (time, actor, target_user, service, tty, rhost, action, outcome, detail,"
+        " ruser, app_uid, login_uid, format, prev_hash, hash)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
     if (!insert)
         return insert.error();
     insert->bind(1, record.time).bind(2, record.actor).bind(3, record.target_user).bind(4, record.service);
     insert->bind(5, record.tty).bind(6, record.rhost).bind(7, record.action).bind(8, record.outcome);
-    insert->bind(9, record.detail).bind(10, bytes(prev)).bind(11, bytes(hash));
+    insert->bind(9, record.detail).bind(10, record.ruser).bind(11, record.app_uid).bind(12, record.login_uid);
+    insert->bind(13, static_cast<std::int64_t>(kCurrentAuditFormat)).bind(14, bytes(prev)).bind(15, bytes(hash));
     if (auto r = insert->run(); !r)
         return r;
     return transaction->commit();
@@ -172,11 +373,58 @@ Result<void> Store::append_audit(const AuditRecord& record) {
 
 namespace {
 
-Result<std::vector<AuditRow>> read_audit_rows(Database& db, std::string_view sql, std::int64_t limit) {
-    auto select = db.prepare(sql);
+constexpr std::string_view kAuditColumns =
+    "id, time, actor, target_user, service, tty, rhost, action, outcome, detail, ruser, app_uid, login_uid, format,"
+    " prev_hash, hash";
+
+AuditRow read_audit_row(const Statement& select) {
+    AuditRow out;
+    out.id = select.column_int64(0);
+    AuditRecord& r = out.record;
+    r.time = select.column_int64(1);
+    r.actor = select.column_text(2);
+    r.target_user = select.column_text(3);
+    r.service = select.column_text(4);
+    r.tty = select.column_text(5);
+    r.rhost = select.column_text(6);
+    r.action = select.column_text(7);
+    r.outcome = select.column_text(8);
+    r.detail = select.column_text(9);
+    r.ruser = select.column_text(10);
+    r.app_uid = select.column_int64(11);
+    r.login_uid = select.column_int64(12);
+    out.format = static_cast<AuditFormat>(select.column_int64(13));
+    out.prev_hash = to_digest(select.column_blob(14));
+    out.hash = to_digest(select.column_blob(15));
+    return out;
+}
+
+// A v1 row's hash does not cover the fields added later: they must still
+// hold their defaults, or someone filled them in unseen.
+bool fields_covered(const AuditRow& row) {
+    switch (row.format) {
+    case AuditFormat::v1:
+        return row.record.ruser.empty() && row.record.app_uid == -1 && row.record.login_uid == -1;
+    case AuditFormat::v2:
+        return true;
+    }
+    return false;  // a format this build does not know
+}
+
+bool row_matches(const AuditRow& row, const Digest& prev) {
+    return fields_covered(row) && digests_equal(row.prev_hash, prev) &&
+           digests_equal(row.hash, audit_row_hash(prev, row.record, row.format));
+}
+
+}  // namespace
+
+Result<std::vector<AuditRow>> Store::list_audit(std::size_t limit) {
+    std::lock_guard lock(*mutex_);
+    auto select = db_.prepare("SELECT * FROM (SELECT " + std::string(kAuditColumns) +
+                              " FROM audit ORDER BY id DESC LIMIT ?1) ORDER BY id");
     if (!select)
         return select.error();
-    select->bind(1, limit);
+    select->bind(1, static_cast<std::int64_t>(std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
     std::vector<AuditRow> rows;
     for (;;) {
         auto row = select->step();
@@ -184,41 +432,28 @@ Result<std::vector<AuditRow>> read_audit_rows(Database& db, std::string_view sql
             return row.error();
         if (!*row)
             return rows;
-        AuditRow out;
-        out.id = select->column_int64(0);
-        out.record = AuditRecord{select->column_int64(1), select->column_text(2), select->column_text(3),
-                                 select->column_text(4),  select->column_text(5), select->column_text(6),
-                                 select->column_text(7),  select->column_text(8), select->column_text(9)};
-        out.prev_hash = to_digest(select->column_blob(10));
-        out.hash = to_digest(select->column_blob(11));
-        rows.push_back(std::move(out));
+        rows.push_back(read_audit_row(*select));
     }
-}
-
-constexpr std::string_view kAuditColumns =
-    "id, time, actor, target_user, service, tty, rhost, action, outcome, detail, prev_hash, hash";
-
-}  // namespace
-
-Result<std::vector<AuditRow>> Store::list_audit(std::size_t limit) {
-    const std::string sql = "SELECT * FROM (SELECT " + std::string(kAuditColumns) +
-                            " FROM audit ORDER BY id DESC LIMIT ?1) ORDER BY id";
-    return read_audit_rows(db_, sql, static_cast<std::int64_t>(limit));
 }
 
 Result<void> Store::verify_audit_chain() {
-    const std::string sql = "SELECT " + std::string(kAuditColumns) + " FROM audit WHERE ?1 ORDER BY id";
-    auto rows = read_audit_rows(db_, sql, 1);
-    if (!rows)
-        return rows.error();
+    std::lock_guard lock(*mutex_);
+    auto select = db_.prepare("SELECT " + std::string(kAuditColumns) + " FROM audit ORDER BY id");
+    if (!select)
+        return select.error();
     Digest prev{};
-    for (const AuditRow& row : *rows) {
-        if (!digests_equal(row.prev_hash, prev) || !digests_equal(row.hash, audit_row_hash(prev, row.record)))
-            return make_error(ErrorCode::Corrupt, db_.path() + ": audit row " + std::to_string(row.id) +
+    for (;;) {  // one row at a time: the log may be long
+        auto row = select->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return {};
+        const AuditRow current = read_audit_row(*select);
+        if (!row_matches(current, prev))
+            return make_error(ErrorCode::Corrupt, db_.path() + ": audit row " + std::to_string(current.id) +
                                                       " was changed, or a row before it was removed");
-        prev = row.hash;
+        prev = current.hash;
     }
-    return {};
 }
 
 }  // namespace recoveryd

@@ -1,10 +1,18 @@
 #pragma once
-// The daemon's state in SQLite: enrolled methods, recovery-code hashes and
-// the audit log. The one place that runs SQL; every statement is prepared.
+// The daemon's state in SQLite: methods enrolled by accounts, recovery-code
+// hashes, the password-check throttle and the audit log. The one place that
+// runs SQL; every statement is prepared.
+//
+// Thread safety: every public method holds the store's mutex for its whole
+// transaction, so worker threads may share one Store. Callbacks passed in run
+// under that mutex and must not call the Store.
 
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +28,27 @@ struct RecoveryCodeStatus {
     std::int64_t enrolled_at = 0;  // epoch seconds; 0 when none are enrolled
 };
 
+// The outcome of one recovery-code attempt.
+struct CodeCheck {
+    bool consumed = false;            // this call used the code up
+    std::int64_t enrollment_id = 0;   // the enrollment the code belonged to, when consumed
+    std::size_t retired = 0;          // enrollments of the name dropped because their uid differs
+};
+
+// Whether a current-password check may run now.
+struct PasswordCheckGate {
+    bool allowed = false;
+    std::int64_t retry_after = 0;  // seconds to wait, when not allowed
+    std::uint32_t failures = 0;    // recorded failures, counting this check when allowed
+};
+
+// Whether a denial gets its own audit row or is only counted.
+struct DenialWindow {
+    bool write_row = false;       // the first denial of a new window
+    std::uint32_t coalesced = 0;  // with write_row: denials the previous window only counted
+    std::int64_t since = 0;       // with write_row: when that previous window began (0: none)
+};
+
 // One decision. Never a secret in any field.
 struct AuditRecord {
     std::int64_t time = 0;   // epoch seconds; AuditLog fills it in when 0
@@ -29,11 +58,22 @@ struct AuditRecord {
     std::string action;      // "flow.start", "code.verify", "password.rotate"...
     std::string outcome;     // "ok", "denied", "failed", "error"
     std::string detail;
+    // Who ran the PAM application: PAM_RUSER, its real uid, its audit login
+    // uid (-1: unknown).
+    std::string ruser;
+    std::int64_t app_uid = -1;
+    std::int64_t login_uid = -1;
 };
+
+// How a row's chain hash was computed: v1 rows (schema 001) predate ruser,
+// app_uid and login_uid, which they leave at their defaults.
+enum class AuditFormat : std::int64_t { v1 = 1, v2 = 2 };
+inline constexpr AuditFormat kCurrentAuditFormat = AuditFormat::v2;
 
 struct AuditRow {
     std::int64_t id = 0;
     AuditRecord record;
+    AuditFormat format = kCurrentAuditFormat;
     Digest prev_hash{};
     Digest hash{};
 };
@@ -45,25 +85,52 @@ public:
     // from a newer recoveryd, is refused (Corrupt) and left untouched.
     static Result<Store> open(const std::filesystem::path& path);
 
-    // Replaces the user's codes with a new set, in one transaction.
-    Result<void> replace_recovery_codes(std::string_view user, const std::vector<Digest>& hashes,
-                                        std::int64_t now);
-    // Deletes the matching code in one transaction; true iff this call
-    // consumed it. At most one of any number of concurrent callers wins.
-    Result<bool> consume_recovery_code(std::string_view user, const Digest& hash);
-    Result<RecoveryCodeStatus> recovery_code_status(std::string_view user);
+    // Recovery codes. `uid` is the account's uid; -1 when the name has no
+    // account (then nothing matches).
 
-    Result<void> append_audit(const AuditRecord& record);
+    // One transaction: drops the name's earlier recovery-code enrollment
+    // (whatever its uid) and enrolls these hashes; returns the new enrollment id.
+    Result<std::int64_t> replace_recovery_codes(std::string_view user, std::int64_t uid,
+                                                const std::vector<Digest>& hashes, std::int64_t now);
+    // One transaction, the same statements whatever the inputs: retires the
+    // name's enrollments bound to another uid (when uid >= 0), then deletes
+    // the matching code. At most one of any number of concurrent callers
+    // consumes a code.
+    Result<CodeCheck> consume_recovery_code(std::string_view user, std::int64_t uid, const Digest& hash);
+    // Only the enrollment bound to this uid counts.
+    Result<RecoveryCodeStatus> recovery_code_status(std::string_view user, std::int64_t uid);
+    // Deletes every enrollment of the name (any uid) and its codes; returns
+    // how many enrollments.
+    Result<std::size_t> forget_user(std::string_view user);
+
+    // Current-password checks. One transaction: allowed when there are no
+    // failures, when wait_after(failures) seconds have passed since the last,
+    // or when the clock went back before it. An allowed check is recorded as
+    // a failure before the caller checks anything; a denied one changes
+    // nothing and says how long to wait.
+    Result<PasswordCheckGate> begin_password_check(std::int64_t uid, std::int64_t now,
+                                                   const std::function<std::int64_t(std::uint32_t failures)>& wait_after);
+    Result<void> password_check_succeeded(std::int64_t uid);  // forgets the failures
+
+    // Coalescing of repeated denials: the first denial of a uid in a window
+    // of window_seconds gets an audit row; the others are counted and
+    // reported with the next window's row. A clock moved back ends a window.
+    Result<DenialWindow> note_denial(std::int64_t uid, std::int64_t now, std::int64_t window_seconds);
+
+    Result<void> append_audit(const AuditRecord& record);  // a row of the current format
     Result<std::vector<AuditRow>> list_audit(std::size_t limit);  // the newest `limit`, oldest first
     // Recomputes the chain; Corrupt naming the first row that does not match.
     Result<void> verify_audit_chain();
 
 private:
-    explicit Store(Database db) : db_(std::move(db)) {}
+    explicit Store(Database db) : db_(std::move(db)), mutex_(std::make_unique<std::mutex>()) {}
     Database db_;
+    std::unique_ptr<std::mutex> mutex_;  // a pointer, so the Store can move
 };
 
-// The chain link: BLAKE2b-256 over the previous hash and every field.
-Digest audit_row_hash(const Digest& prev_hash, const AuditRecord& record);
+// The chain link: BLAKE2b-256 over the previous hash and every field the
+// format covers.
+Digest audit_row_hash(const Digest& prev_hash, const AuditRecord& record,
+                      AuditFormat format = kCurrentAuditFormat);
 
 }  // namespace recoveryd

@@ -43,6 +43,11 @@ Result<std::vector<std::string>> group_names(const char* user, gid_t primary) {
     return names;
 }
 
+// getpwnam_r(3): 0, ENOENT, ESRCH, EBADF and EPERM all mean "not found";
+// anything else (EIO, EAGAIN, EMFILE... an LDAP server that does not answer)
+// means the database could not say.
+bool means_not_found(int r) { return r == 0 || r == ENOENT || r == ESRCH || r == EBADF || r == EPERM; }
+
 // Calls getpwnam_r or getpwuid_r (passed as `lookup`) with a growing buffer.
 template <typename Lookup>
 Result<UserRecord> find_user(Lookup lookup, const std::string& what) {
@@ -52,7 +57,7 @@ Result<UserRecord> find_user(Lookup lookup, const std::string& what) {
     int r;
     while ((r = lookup(&entry, buffer.data(), buffer.size(), &found)) == ERANGE)
         buffer.resize(buffer.size() * 2);
-    if (r != 0)
+    if (found == nullptr && !means_not_found(r))
         return make_error(ErrorCode::Unavailable, "cannot read the user database: " + std::string(std::strerror(r)));
     if (found == nullptr)
         return make_error(ErrorCode::NotFound, "no such user: " + what);

@@ -18,7 +18,10 @@ struct UserRecord {
     std::vector<std::string> groups;  // primary and supplementary group names
 };
 
-Result<UserRecord> find_user_by_name(std::string_view name);  // NotFound if absent
+// NotFound when the database says there is no such user; Unavailable when it
+// could not answer (a directory service that is down): never treat that as
+// "no such user".
+Result<UserRecord> find_user_by_name(std::string_view name);
 Result<UserRecord> find_user_by_uid(uid_t uid);
 
 }  // namespace recoveryd

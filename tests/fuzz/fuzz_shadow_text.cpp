@@ -1,12 +1,14 @@
 // The shadow file parser on any text: finding and replacing a user's entry
 // never crashes, and a replacement changes that user's line only, keeping
-// every other byte (also lines it cannot parse).
+// every other byte (also lines it cannot parse) and every aging field but
+// the last-change day.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "daemon/shadow/AccountState.h"
 #include "daemon/shadow/ShadowText.h"
 #include "tests/fuzz/FuzzCheck.h"
 
@@ -33,7 +35,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
     constexpr std::string_view kHash = "$y$j9T$salt$newhash";
 
-    (void)recoveryd::find_shadow_entry(text, user);
+    const auto before_entry = recoveryd::find_shadow_entry(text, user);
+    if (before_entry)
+        (void)recoveryd::account_state(*before_entry, 20000);
     const auto updated = recoveryd::replace_password_fields(text, user, kHash, 20000);
     if (!updated)
         return 0;
@@ -50,6 +54,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     FUZZ_CHECK(changed <= 1);
     const auto entry = recoveryd::find_shadow_entry(*updated, user);
-    FUZZ_CHECK(entry.ok() && entry->password_hash == kHash);
+    FUZZ_CHECK(entry.ok() && std::string_view(entry->password_hash) == kHash);
+    FUZZ_CHECK(entry->last_change_day == 20000);
+    FUZZ_CHECK(before_entry.ok());
+    FUZZ_CHECK(entry->max_days == before_entry->max_days && entry->inactive_days == before_entry->inactive_days &&
+               entry->expire_day == before_entry->expire_day);
     return 0;
 }

@@ -11,6 +11,9 @@ assert_eq PAM_AUTH_ERR "$RESULT" "result after the password changed (AfterReset 
 assert_same_as_golden "$WORK/story.transcript" recovery_story.txt
 
 password_works alice brand-new-password-1 || fail "pam_unix rejects the new password"
+# Never weaker than what pam_unix writes here (yescrypt on Debian 12, whose
+# login.defs still says SHA512): invariant 14.
+[[ $(in_sandbox getent shadow alice | cut -d: -f2) == '$y$'* ]] || fail "the new hash is not yescrypt"
 ! password_works alice alice-old-password || fail "pam_unix still accepts the old password"
 password_works bob bob-old-password || fail "bob's password changed too"
 

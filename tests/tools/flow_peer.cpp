@@ -2,10 +2,12 @@
 // tests and benchmarks that a PAM application cannot express.
 //   flow-peer start USER [KEY=VALUE...]      StartFlow; prints the path or the error name
 //   flow-peer answers USER N                 Next with N answers on a fresh flow; prints the result
-//   flow-peer hijack USER                    B calls Next on A's flow: must be refused, A unaffected
-//   flow-peer bench ROUNDS                   p50/p99 of Next (first step) and Peer.Ping, in µs
+//   flow-peer next PATH N                    Next with N answers on an existing flow; prints the result
+//   flow-peer relay USER                     A starts a flow and closes; B drives it: the path is the capability
+//   flow-peer bench ROUNDS                   p50/p99 of StartFlow and Next, each on a new connection as the
+//                                            PAM module makes them, and of Peer.Ping on an open one, in µs
 //   flow-peer hold N                         opens N flows, prints the first's path, waits for stdin to close
-//   flow-peer owners N                       N connections start a flow each; prints how many could, and why not
+//   flow-peer start-many N [KEY=VALUE...]    starts N flows with that context; prints how many could, and why not
 //   flow-peer code-timing ROUNDS USER...     median/p99 of Next with a wrong code, per user, interleaved
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -80,17 +82,20 @@ void cancel(sd_bus* bus, const std::string& path) {
     sd_bus_call_method(bus, bus::kServiceName, path.c_str(), bus::kFlowInterface, "Cancel", nullptr, nullptr, "");
 }
 
-int hijack(const std::string& user) {
-    BusPtr a = connect_bus(), b = connect_bus();
-    const std::string path = start_flow(a.get(), user);
+int relay(const std::string& user) {
+    std::string path;
+    {
+        BusPtr a = connect_bus();
+        path = start_flow(a.get(), user);
+    }  // A's connection is gone
     if (path[0] == '!') {
         std::printf("start failed: %s\n", path.c_str() + 1);
         return 1;
     }
-    const std::string intruder = next(b.get(), path, 0);
-    const std::string owner = next(a.get(), path, 0);
-    std::printf("intruder: %s\nowner: %s\n", intruder.c_str(), owner.c_str());
-    return intruder[0] == '!' && owner == "state=0" ? 0 : 1;
+    BusPtr b = connect_bus();
+    const std::string result = next(b.get(), path, 0);
+    std::printf("%s\n", result.c_str());
+    return result == "state=0" ? 0 : 1;
 }
 
 using Clock = std::chrono::steady_clock;
@@ -104,26 +109,38 @@ void print_percentiles(const char* name, std::vector<double> samples) {
 }
 
 int bench(int rounds) {
-    BusPtr bus = connect_bus();
-    std::vector<double> next_us, ping_us;
+    BusPtr ping_bus = connect_bus();
+    std::vector<double> start_us, next_us, ping_us;
     for (int i = 0; i < rounds; ++i) {
-        const std::string path = start_flow(bus.get(), "alice");
+        // As the PAM module does: a new connection for each call.
         auto t0 = Clock::now();
-        const std::string state = next(bus.get(), path, 0);  // first step: no hashing
+        std::string path;
+        {
+            BusPtr bus = connect_bus();
+            path = start_flow(bus.get(), "alice");
+        }
         auto t1 = Clock::now();
-        sd_bus_call_method(bus.get(), bus::kServiceName, bus::kObjectPath, "org.freedesktop.DBus.Peer", "Ping",
-                           nullptr, nullptr, "");
+        std::string state;
+        {
+            BusPtr bus = connect_bus();
+            state = next(bus.get(), path, 0);  // first step: no hashing
+        }
         auto t2 = Clock::now();
-        cancel(bus.get(), path);
+        sd_bus_call_method(ping_bus.get(), bus::kServiceName, bus::kObjectPath, "org.freedesktop.DBus.Peer", "Ping",
+                           nullptr, nullptr, "");
+        auto t3 = Clock::now();
+        cancel(ping_bus.get(), path);
         if (state != "state=0") {
             std::fprintf(stderr, "flow-peer: Next failed: %s\n", state.c_str());
             return 1;
         }
-        next_us.push_back(micros(t1 - t0));
-        ping_us.push_back(micros(t2 - t1));
+        start_us.push_back(micros(t1 - t0));
+        next_us.push_back(micros(t2 - t1));
+        ping_us.push_back(micros(t3 - t2));
     }
-    print_percentiles("Flow.Next", next_us);
-    print_percentiles("Peer.Ping", ping_us);
+    print_percentiles("StartFlow(new-connection)", start_us);
+    print_percentiles("Flow.Next(new-connection)", next_us);
+    print_percentiles("Peer.Ping(open-connection)", ping_us);
     return 0;
 }
 
@@ -151,19 +168,18 @@ int code_timing(int rounds, const std::vector<std::string>& users) {
     return 0;
 }
 
-int owners(int count) {
-    std::vector<BusPtr> connections;
+int start_many(int count, const std::vector<std::string>& context) {
+    BusPtr bus = connect_bus();
+    int started = 0;
     std::string refusal = "none";
-    for (int i = 0; i < count; ++i) {
-        BusPtr bus = connect_bus();
-        const std::string path = start_flow(bus.get(), "alice");
+    for (; started < count; ++started) {
+        const std::string path = start_flow(bus.get(), "alice", context);
         if (path[0] == '!') {
             refusal = path.substr(1);
             break;
         }
-        connections.push_back(std::move(bus));
     }
-    std::printf("started=%zu refusal=%s\n", connections.size(), refusal.c_str());
+    std::printf("started=%d refusal=%s\n", started, refusal.c_str());
     return 0;
 }
 
@@ -197,14 +213,19 @@ int main(int argc, char** argv) {
     auto* answers = app.add_subcommand("answers");
     answers->add_option("user", user)->required();
     answers->add_option("count", number)->required();
-    auto* hijack_cmd = app.add_subcommand("hijack");
-    hijack_cmd->add_option("user", user)->required();
+    std::string flow_path;
+    auto* next_cmd = app.add_subcommand("next");
+    next_cmd->add_option("path", flow_path)->required();
+    next_cmd->add_option("count", number)->required();
+    auto* relay_cmd = app.add_subcommand("relay");
+    relay_cmd->add_option("user", user)->required();
     auto* bench_cmd = app.add_subcommand("bench");
     bench_cmd->add_option("rounds", number)->required();
     auto* hold_cmd = app.add_subcommand("hold");
     hold_cmd->add_option("count", number)->required();
-    auto* owners_cmd = app.add_subcommand("owners");
-    owners_cmd->add_option("count", number)->required();
+    auto* many_cmd = app.add_subcommand("start-many");
+    many_cmd->add_option("count", number)->required();
+    many_cmd->add_option("context", context);
     std::vector<std::string> users;
     auto* timing_cmd = app.add_subcommand("code-timing");
     timing_cmd->add_option("rounds", number)->required();
@@ -227,12 +248,18 @@ int main(int argc, char** argv) {
         std::printf("%s\n", result[0] == '!' ? result.c_str() + 1 : result.c_str());
         return result[0] == '!' ? 1 : 0;
     }
-    if (hijack_cmd->parsed())
-        return hijack(user);
+    if (next_cmd->parsed()) {
+        BusPtr bus = connect_bus();
+        const std::string result = next(bus.get(), flow_path, static_cast<std::size_t>(number));
+        std::printf("%s\n", result[0] == '!' ? result.c_str() + 1 : result.c_str());
+        return result[0] == '!' ? 1 : 0;
+    }
+    if (relay_cmd->parsed())
+        return relay(user);
     if (bench_cmd->parsed())
         return bench(number);
-    if (owners_cmd->parsed())
-        return owners(number);
+    if (many_cmd->parsed())
+        return start_many(number, context);
     if (timing_cmd->parsed())
         return code_timing(number, users);
     return hold(number);

@@ -48,6 +48,12 @@ inline std::string read_file(const fs::path& path) {
     return buffer.str();
 }
 
+inline void write_file(const fs::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    assert_true(static_cast<bool>(out.flush()));
+}
+
 inline int set_up(void** state) {
     auto* w = new World;
     char templ[] = "/tmp/recoveryd-flow-XXXXXX";
@@ -57,10 +63,10 @@ inline int set_up(void** state) {
         std::ofstream defs(w->dir / "login.defs");
         defs << "ENCRYPT_METHOD SHA512\n";
     }
-    auto hasher = PasswordHasher::from_login_defs(w->dir / "login.defs");
+    auto hasher = PasswordHasher::from_system({w->dir / "common-password", w->dir / "login.defs"});
     assert_true(hasher.ok());
     w->hasher = std::make_unique<PasswordHasher>(std::move(hasher.value()));
-    auto root_hash = w->hasher->hash(Secret(kOldPassword));
+    auto root_hash = w->hasher->hash(Secret(kOldPassword), "");
     assert_true(root_hash.ok());
     {
         std::ofstream shadow(w->shadow_path());
@@ -83,7 +89,7 @@ inline int set_up(void** state) {
     w->audit = std::make_unique<AuditLog>(*w->store);
     ShadowFile::Options options;
     options.path = w->shadow_path();
-    options.lock_with_lckpwdf = false;
+    options.lock_path.clear();
     w->shadow = std::make_unique<ShadowFile>(options);
     w->services = std::make_unique<Services>(
         Services{w->policy, *w->store, *w->key, *w->audit, *w->shadow, *w->hasher});

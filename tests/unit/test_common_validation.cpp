@@ -54,6 +54,39 @@ void text_checks_length_and_controls(void**) {
     assert_string_equal(bad.error().message.c_str(), "rhost is not valid UTF-8");
 }
 
+void text_refuses_c1_controls(void**) {
+    // U+0080, U+0085 (NEL, a line break to some viewers), U+009B (CSI), U+009F.
+    for (const char* c1 : {"a\xc2\x80", "a\xc2\x85" "b", "\xc2\x9b[2J", "\xc2\x9f"}) {
+        const auto result = validate_text("reason", c1, 64);
+        assert_false(result.ok());
+        assert_string_equal(result.error().message.c_str(), "reason contains a control character");
+    }
+    // Their neighbours are ordinary letters and signs.
+    assert_true(validate_text("reason", "\xc2\xa0 \xc2\xa9 \xc3\xa9", 64).ok());  // NBSP, ©, é
+    assert_true(validate_text("reason", "~", 64).ok());
+}
+
+void text_refuses_bidi_controls(void**) {
+    const char* bidi[] = {
+        "\xd8\x9c",                                          // U+061C ARABIC LETTER MARK
+        "\xe2\x80\x8e", "\xe2\x80\x8f",                      // U+200E LRM, U+200F RLM
+        "\xe2\x80\xaa", "\xe2\x80\xab", "\xe2\x80\xac",     // U+202A..U+202C
+        "\xe2\x80\xad", "\xe2\x80\xae",                      // U+202D LRO, U+202E RLO
+        "\xe2\x81\xa6", "\xe2\x81\xa7", "\xe2\x81\xa8", "\xe2\x81\xa9",  // U+2066..U+2069
+    };
+    for (const char* control : bidi) {
+        const auto result = validate_text("contact", std::string("alice") + control + "moc.elpmaxe", 64);
+        assert_false(result.ok());
+        assert_string_equal(result.error().message.c_str(), "contact contains a bidirectional control character");
+    }
+    // The code points next to each range are fine.
+    for (const char* ok : {"\xd8\x9b", "\xd8\x9d", "\xe2\x80\x8d", "\xe2\x80\x90", "\xe2\x80\xa9",
+                           "\xe2\x80\xaf", "\xe2\x81\xa5", "\xe2\x81\xaa"})
+        assert_true(validate_text("contact", ok, 64).ok());
+    // Arabic and Hebrew text itself is welcome.
+    assert_true(validate_text("contact", "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xd8\xb3\xd9\x84\xd8\xa7\xd9\x85", 64).ok());
+}
+
 }  // namespace
 
 int main() {
@@ -63,6 +96,8 @@ int main() {
         cmocka_unit_test(utf8_accepts_well_formed),
         cmocka_unit_test(utf8_refuses_malformed),
         cmocka_unit_test(text_checks_length_and_controls),
+        cmocka_unit_test(text_refuses_c1_controls),
+        cmocka_unit_test(text_refuses_bidi_controls),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

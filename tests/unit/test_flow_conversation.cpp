@@ -4,7 +4,9 @@
 
 #include "tests/unit/DaemonFixture.h"
 
+#include <cstdint>
 #include <cstring>
+#include <variant>
 #include <string>
 #include <vector>
 
@@ -23,31 +25,46 @@ std::vector<Secret> answers(std::initializer_list<const char*> texts) {
     return out;
 }
 
-// Enrolls codes for root straight into the store (AccountService has its own test).
-std::vector<Secret> enroll_root(World& w) {
+// Enrolls codes for root (uid 0) straight into the store (AccountService has its own test).
+std::vector<Secret> enroll_root(World& w, std::int64_t uid = 0) {
     std::vector<Secret> codes = generate_recovery_codes();
     std::vector<Digest> digests;
     for (const Secret& code : codes) {
         auto normalized = normalize_recovery_code(code.view());
         assert_true(normalized.ok());
-        digests.push_back(hash_recovery_code(*w.key, "root", *normalized));
+        digests.push_back(hash_recovery_code(*w.key, "root", uid, *normalized));
     }
-    assert_true(w.store->replace_recovery_codes("root", digests, 1).ok());
+    assert_true(w.store->replace_recovery_codes("root", uid, digests, 1).ok());
     return codes;
+}
+
+// One Next as the bus layer runs it: a job's work (here, on this thread),
+// then its outcome applied. Fails the test on an error.
+FlowReply step(Flow& flow, std::vector<Secret> given) {
+    auto action = flow.next(std::move(given));
+    assert_true(action.ok());
+    if (auto* reply = std::get_if<FlowReply>(&action.value()))
+        return *reply;
+    return flow.complete(std::get<FlowJob>(action.value()).work());
+}
+
+std::uint32_t remaining_codes(World& w) {
+    auto status = w.store->recovery_code_status("root", 0);
+    assert_true(status.ok());
+    return status->remaining;
 }
 
 // Runs a flow with a code and returns every reply's state and texts, one line each.
 std::string transcript(World& w, const char* user, const char* code) {
     Flow flow(*w.services, user, FlowContext{"test", "tty1", "", "", ""});
     std::string out;
-    const auto append = [&](const Result<FlowReply>& reply) {
-        assert_true(reply.ok());
-        out += "state " + std::to_string(static_cast<unsigned>(reply->state)) + "\n";
-        for (const auto& m : reply->messages)
+    const auto append = [&](const FlowReply& reply) {
+        out += "state " + std::to_string(static_cast<unsigned>(reply.state)) + "\n";
+        for (const auto& m : reply.messages)
             out += std::to_string(static_cast<unsigned>(m.style)) + " " + m.text + "\n";
     };
-    append(flow.next({}));
-    append(flow.next(answers({code})));
+    append(step(flow, {}));
+    append(step(flow, answers({code})));
     return out;
 }
 
@@ -56,16 +73,12 @@ void recovers_with_a_code_once(void** state) {
     const auto codes = enroll_root(w);
 
     Flow flow(*w.services, "root", FlowContext{"test", "tty1", "", "", ""});
-    auto first = flow.next({});
-    assert_true(first.ok());
-    assert_int_equal(first->prompt_count(), 1);
-    auto second = flow.next(answers({codes[3].c_str()}));
-    assert_true(second.ok());
-    assert_int_equal(static_cast<int>(second->state), static_cast<int>(FlowState::Continue));
-    assert_int_equal(second->prompt_count(), 2);
-    auto third = flow.next(answers({kNewPassword, kNewPassword}));
-    assert_true(third.ok());
-    assert_int_equal(static_cast<int>(third->state), static_cast<int>(FlowState::PasswordChanged));
+    assert_int_equal(step(flow, {}).prompt_count(), 1);
+    const FlowReply second = step(flow, answers({codes[3].c_str()}));
+    assert_int_equal(static_cast<int>(second.state), static_cast<int>(FlowState::Continue));
+    assert_int_equal(second.prompt_count(), 2);
+    const FlowReply third = step(flow, answers({kNewPassword, kNewPassword}));
+    assert_int_equal(static_cast<int>(third.state), static_cast<int>(FlowState::PasswordChanged));
     assert_true(flow.finished());
 
     auto entry = w.shadow->find("root");
@@ -96,16 +109,12 @@ void wrong_answer_count_changes_nothing(void** state) {
     auto bad_first = flow.next(answers({"unexpected"}));
     assert_false(bad_first.ok());
     assert_int_equal(static_cast<int>(bad_first.error().code), static_cast<int>(ErrorCode::InvalidArgument));
-    assert_true(flow.next({}).ok());
+    (void)step(flow, {});
     auto two = flow.next(answers({codes[0].c_str(), codes[1].c_str()}));
     assert_false(two.ok());
     // Neither code was consumed by the refused call.
-    auto status = w.store->recovery_code_status("root");
-    assert_true(status.ok());
-    assert_int_equal(status->remaining, 10);
-    auto accepted = flow.next(answers({codes[0].c_str()}));
-    assert_true(accepted.ok());
-    assert_int_equal(accepted->prompt_count(), 2);
+    assert_int_equal(remaining_codes(w), 10);
+    assert_int_equal(step(flow, answers({codes[0].c_str()})).prompt_count(), 2);
 }
 
 void bad_new_passwords_are_asked_again_then_fail(void** state) {
@@ -113,20 +122,17 @@ void bad_new_passwords_are_asked_again_then_fail(void** state) {
     const auto codes = enroll_root(w);
     const std::string before = read_file(w.shadow_path());
     Flow flow(*w.services, "root", FlowContext{});
-    assert_true(flow.next({}).ok());
-    assert_true(flow.next(answers({codes[0].c_str()})).ok());
+    (void)step(flow, {});
+    (void)step(flow, answers({codes[0].c_str()}));
 
-    auto mismatch = flow.next(answers({kNewPassword, "something else entirely"}));
-    assert_true(mismatch.ok());
-    assert_int_equal(static_cast<int>(mismatch->state), static_cast<int>(FlowState::Continue));
-    assert_string_equal(mismatch->messages[0].text.c_str(), "The passwords do not match.");
-    auto too_short = flow.next(answers({"short", "short"}));
-    assert_true(too_short.ok());
-    assert_string_equal(too_short->messages[0].text.c_str(),
+    const FlowReply mismatch = step(flow, answers({kNewPassword, "something else entirely"}));
+    assert_int_equal(static_cast<int>(mismatch.state), static_cast<int>(FlowState::Continue));
+    assert_string_equal(mismatch.messages[0].text.c_str(), "The passwords do not match.");
+    const FlowReply too_short = step(flow, answers({"short", "short"}));
+    assert_string_equal(too_short.messages[0].text.c_str(),
                         "The new password is too short: use at least 12 characters.");
-    auto control = flow.next(answers({"tab\there is long enough", "tab\there is long enough"}));
-    assert_true(control.ok());
-    assert_int_equal(static_cast<int>(control->state), static_cast<int>(FlowState::Failed));
+    const FlowReply control = step(flow, answers({"tab\there is long enough", "tab\there is long enough"}));
+    assert_int_equal(static_cast<int>(control.state), static_cast<int>(FlowState::Failed));
     assert_string_equal(read_file(w.shadow_path()).c_str(), before.c_str());
 }
 
@@ -136,9 +142,7 @@ void policy_excluded_account_keeps_its_codes(void** state) {
     w.policy.allow_root = false;
     const std::string out = transcript(w, "root", codes[0].c_str());
     assert_non_null(strstr(out.c_str(), "That recovery code is not valid."));
-    auto status = w.store->recovery_code_status("root");
-    assert_true(status.ok());
-    assert_int_equal(status->remaining, 10);
+    assert_int_equal(remaining_codes(w), 10);
 }
 
 void continue_policy_ends_in_success(void** state) {
@@ -146,11 +150,70 @@ void continue_policy_ends_in_success(void** state) {
     const auto codes = enroll_root(w);
     w.policy.after_reset = AfterReset::Continue;
     Flow flow(*w.services, "root", FlowContext{});
-    assert_true(flow.next({}).ok());
-    assert_true(flow.next(answers({codes[9].c_str()})).ok());
-    auto done = flow.next(answers({kNewPassword, kNewPassword}));
-    assert_true(done.ok());
-    assert_int_equal(static_cast<int>(done->state), static_cast<int>(FlowState::Succeeded));
+    (void)step(flow, {});
+    (void)step(flow, answers({codes[9].c_str()}));
+    const FlowReply done = step(flow, answers({kNewPassword, kNewPassword}));
+    assert_int_equal(static_cast<int>(done.state), static_cast<int>(FlowState::Succeeded));
+}
+
+// Locked (usermod -L), disabled (*) and expired accounts are refused like an
+// unknown user, and keep their codes (invariant 12).
+void locked_disabled_and_expired_accounts_are_refused(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    const auto codes = enroll_root(w);
+    const std::string unknown = transcript(w, "no-such-user-xyz", codes[0].c_str());
+    const std::string shadow = read_file(w.shadow_path());
+    const std::string hash = shadow.substr(5, shadow.find(':', 5) - 5);
+    for (const std::string& line : {"root:!" + hash + ":20000:0:99999:7:::\n", std::string("root:*:20000:0:99999:7:::\n"),
+                                    "root:" + hash + ":20000:0:99999:7::1:\n"}) {
+        write_file(w.shadow_path(), line);
+        assert_string_equal(transcript(w, "root", codes[0].c_str()).c_str(), unknown.c_str());
+        assert_int_equal(remaining_codes(w), 10);
+    }
+}
+
+// A lock that lands between the code and the new password wins: checked
+// again under the password database lock, just before the write.
+void lock_during_the_flow_wins(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    const auto codes = enroll_root(w);
+    Flow flow(*w.services, "root", FlowContext{});
+    (void)step(flow, {});
+    assert_int_equal(step(flow, answers({codes[0].c_str()})).prompt_count(), 2);
+    std::string shadow = read_file(w.shadow_path());
+    shadow.insert(5, "!");  // usermod -L
+    write_file(w.shadow_path(), shadow);
+    const FlowReply refused = step(flow, answers({kNewPassword, kNewPassword}));
+    assert_int_equal(static_cast<int>(refused.state), static_cast<int>(FlowState::Failed));
+    assert_string_equal(read_file(w.shadow_path()).c_str(), shadow.c_str());
+}
+
+// Codes enrolled by an earlier account of the same name (another uid) are
+// refused, and retired.
+void codes_of_an_earlier_account_are_retired(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    const auto codes = enroll_root(w, 4242);
+    const std::string out = transcript(w, "root", codes[0].c_str());
+    assert_non_null(strstr(out.c_str(), "That recovery code is not valid."));
+    auto status = w.store->recovery_code_status("root", 4242);
+    assert_true(status.ok());
+    assert_int_equal(status->remaining, 0);
+}
+
+// While a job is out, the flow takes no other answer.
+void one_answer_at_a_time(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    const auto codes = enroll_root(w);
+    Flow flow(*w.services, "root", FlowContext{});
+    (void)step(flow, {});
+    auto action = flow.next(answers({codes[0].c_str()}));
+    assert_true(action.ok());
+    assert_true(std::holds_alternative<FlowJob>(action.value()));
+    auto again = flow.next(answers({codes[1].c_str()}));
+    assert_false(again.ok());
+    assert_int_equal(static_cast<int>(again.error().code), static_cast<int>(ErrorCode::Unavailable));
+    (void)flow.complete(std::get<FlowJob>(action.value()).work());
+    assert_int_equal(remaining_codes(w), 9);
 }
 
 }  // namespace
@@ -163,6 +226,10 @@ int main() {
         cmocka_unit_test_setup_teardown(bad_new_passwords_are_asked_again_then_fail, set_up, tear_down),
         cmocka_unit_test_setup_teardown(policy_excluded_account_keeps_its_codes, set_up, tear_down),
         cmocka_unit_test_setup_teardown(continue_policy_ends_in_success, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(locked_disabled_and_expired_accounts_are_refused, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(lock_during_the_flow_wins, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(codes_of_an_earlier_account_are_retired, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(one_answer_at_a_time, set_up, tear_down),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

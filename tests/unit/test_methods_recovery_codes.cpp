@@ -75,14 +75,16 @@ void hashes_depend_on_key_user_and_code(void**) {
     const SecretKey key = d.key();
     const SecretKey other_key = d.key("other");
     const Secret code("7KQ2M9XD4RTA0BHC");
-    const Digest alice = hash_recovery_code(key, "alice", code);
-    assert_true(digests_equal(alice, hash_recovery_code(key, "alice", Secret("7KQ2M9XD4RTA0BHC"))));
-    assert_false(digests_equal(alice, hash_recovery_code(key, "bob", code)));
-    assert_false(digests_equal(alice, hash_recovery_code(other_key, "alice", code)));
-    assert_false(digests_equal(alice, hash_recovery_code(key, "alice", Secret("7KQ2M9XD4RTA0BHD"))));
+    const Digest alice = hash_recovery_code(key, "alice", 1000, code);
+    assert_true(digests_equal(alice, hash_recovery_code(key, "alice", 1000, Secret("7KQ2M9XD4RTA0BHC"))));
+    assert_false(digests_equal(alice, hash_recovery_code(key, "bob", 1000, code)));
+    assert_false(digests_equal(alice, hash_recovery_code(other_key, "alice", 1000, code)));
+    assert_false(digests_equal(alice, hash_recovery_code(key, "alice", 1000, Secret("7KQ2M9XD4RTA0BHD"))));
     // Length prefixes keep ("alice", "7K...") and ("alice7", "K...") apart.
-    assert_false(digests_equal(alice, hash_recovery_code(key, "alice7", Secret("KQ2M9XD4RTA0BHC"))));
-    (void)hash_recovery_code(key, "alice", Secret());  // an empty answer hashes too
+    assert_false(digests_equal(alice, hash_recovery_code(key, "alice7", 1000, Secret("KQ2M9XD4RTA0BHC"))));
+    // The same name with another uid (a deleted account's name reused) differs.
+    assert_false(digests_equal(alice, hash_recovery_code(key, "alice", 1001, code)));
+    (void)hash_recovery_code(key, "alice", -1, Secret());  // an empty answer hashes too
 }
 
 void key_file_is_created_root_only_and_reloaded(void**) {

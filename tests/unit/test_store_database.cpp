@@ -1,65 +1,29 @@
 // Unit tests for the store: migrations, refusing damaged or newer files,
-// one-time consumption of codes (also across processes), the audit chain.
-#include "tests/unit/UnitTest.h"
-#include "tests/unit/TestFiles.h"
+// one-time consumption of codes across processes, the audit chain.
+#include "tests/unit/test_store_fixture.h"
 
-#include <filesystem>
 #include <fstream>
 #include <string>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "daemon/store/Migrations.h"
-#include "daemon/store/Store.h"
 
 using namespace recoveryd;
-namespace fs = std::filesystem;
 
 namespace {
 
-struct StoreDir {
-    fs::path dir;
-    fs::path path;
-    StoreDir() {
-        char pattern[] = "/tmp/recoveryd-store-XXXXXX";
-        dir = mkdtemp(pattern);
-        path = dir / "recoveryd.db";
-    }
-    ~StoreDir() { fs::remove_all(dir); }
-    Store open() const {
-        auto store = Store::open(path);
-        if (!store.ok())
-            fail_msg("%s", store.error().message.c_str());
-        return std::move(store.value());
-    }
-    // Raw SQL beside the Store, as an attacker or a newer version would.
-    std::string sql(const std::string& statement) const {
-        auto db = Database::open(path.string(), false);
-        assert_true(db.ok());
-        auto stmt = db->prepare(statement);
-        assert_true(stmt.ok());
-        auto row = stmt->step();
-        assert_true(row.ok());
-        return *row ? stmt->column_text(0) : std::string();
-    }
-    std::string bytes() const {
-        return read_file_bytes(path);
-    }
-};
-
-Digest digest(std::uint8_t fill) {
-    Digest d{};
-    d.fill(fill);
-    return d;
-}
+constexpr std::int64_t kAlice = 1000;
 
 void migrates_from_empty_and_rerun_changes_nothing(void**) {
     StoreDir d;
     { Store store = d.open(); }
     assert_string_equal(d.sql("PRAGMA user_version").c_str(), std::to_string(latest_schema_version()).c_str());
     assert_string_equal(d.sql("PRAGMA journal_mode").c_str(), "wal");
-    assert_string_equal(d.sql("SELECT count(*) FROM sqlite_schema WHERE name = 'recovery_codes'").c_str(), "1");
+    for (const char* table : {"enrollments", "recovery_codes", "password_checks", "denial_windows", "audit"})
+        assert_string_equal(d.sql(std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") + table + "'").c_str(),
+                            "1");
+    assert_string_equal(d.sql("SELECT count(*) FROM sqlite_schema WHERE name = 'enrolled_methods'").c_str(), "0");
     struct stat st {};
     stat(d.path.c_str(), &st);
     assert_int_equal(st.st_mode & 07777, 0600);
@@ -94,7 +58,7 @@ void refuses_damaged_files_and_leaves_them_alone(void**) {
     StoreDir truncated;
     {
         Store s = truncated.open();
-        assert_true(s.replace_recovery_codes("alice", {digest(1)}, 1).ok());
+        assert_true(s.replace_recovery_codes("alice", kAlice, {test_digest("1")}, 1).ok());
     }
     truncated.sql("PRAGMA wal_checkpoint(TRUNCATE)");
     const std::string whole = truncated.bytes();
@@ -116,43 +80,48 @@ void refuses_a_database_others_can_read(void**) {
 void codes_are_consumed_once(void**) {
     StoreDir d;
     Store store = d.open();
-    assert_true(store.replace_recovery_codes("alice", {digest(1), digest(2)}, 1000).ok());
-    assert_true(store.replace_recovery_codes("bob", {digest(3)}, 1000).ok());
-    assert_true(*store.consume_recovery_code("alice", digest(1)));
-    assert_false(*store.consume_recovery_code("alice", digest(1)));  // used
-    assert_false(*store.consume_recovery_code("alice", digest(3)));  // bob's
-    assert_false(*store.consume_recovery_code("carol", digest(2)));  // no codes at all
-    auto status = store.recovery_code_status("alice");
-    assert_int_equal(status->remaining, 1);
-    assert_int_equal(status->enrolled_at, 1000);
-    assert_int_equal(store.recovery_code_status("carol")->enrolled_at, 0);
+    const std::int64_t alice = ok_value(store.replace_recovery_codes("alice", kAlice, {test_digest("1"), test_digest("2")}, 1000));
+    assert_true(store.replace_recovery_codes("bob", 1001, {test_digest("3")}, 1000).ok());
+    const CodeCheck first = ok_value(store.consume_recovery_code("alice", kAlice, test_digest("1")));
+    assert_true(first.consumed);
+    assert_int_equal(first.enrollment_id, alice);
+    assert_int_equal(first.retired, 0);
+    assert_false(ok_value(store.consume_recovery_code("alice", kAlice, test_digest("1"))).consumed);  // used
+    assert_false(ok_value(store.consume_recovery_code("alice", kAlice, test_digest("3"))).consumed);  // bob's
+    assert_false(ok_value(store.consume_recovery_code("carol", 1002, test_digest("2"))).consumed);   // no codes
+    auto status = ok_value(store.recovery_code_status("alice", kAlice));
+    assert_int_equal(status.remaining, 1);
+    assert_int_equal(status.enrolled_at, 1000);
+    assert_int_equal(ok_value(store.recovery_code_status("carol", 1002)).enrolled_at, 0);
 
-    assert_true(store.replace_recovery_codes("alice", {digest(4)}, 2000).ok());
-    assert_false(*store.consume_recovery_code("alice", digest(2)));  // replaced
-    assert_int_equal(store.recovery_code_status("alice")->enrolled_at, 2000);
-    assert_true(*store.consume_recovery_code("alice", digest(4)));
-    assert_int_equal(store.recovery_code_status("bob")->remaining, 1);
+    const std::int64_t again = ok_value(store.replace_recovery_codes("alice", kAlice, {test_digest("4")}, 2000));
+    assert_true(again != alice);
+    assert_false(ok_value(store.consume_recovery_code("alice", kAlice, test_digest("2"))).consumed);  // replaced
+    assert_int_equal(ok_value(store.recovery_code_status("alice", kAlice)).enrolled_at, 2000);
+    assert_int_equal(ok_value(store.consume_recovery_code("alice", kAlice, test_digest("4"))).enrollment_id, again);
+    assert_int_equal(ok_value(store.recovery_code_status("bob", 1001)).remaining, 1);
 }
 
 // Several processes, each with its own connection, race for the same code:
 // exactly one wins each round.
-void concurrent_consumers_have_one_winner(void**) {
+void concurrent_processes_have_one_winner(void**) {
     StoreDir d;
     constexpr int kRounds = 20, kRacers = 4;
     { Store store = d.open(); }
     for (int round = 0; round < kRounds; ++round) {
+        const Digest code = test_digest(std::to_string(round));
         {
             Store store = d.open();
-            assert_true(store.replace_recovery_codes("alice", {digest(static_cast<std::uint8_t>(round))}, 1).ok());
+            assert_true(store.replace_recovery_codes("alice", kAlice, {code}, 1).ok());
         }
         pid_t racers[kRacers];
         for (pid_t& pid : racers) {
             pid = fork();
             if (pid == 0) {
                 auto store = Store::open(d.path);
-                auto won = store.ok() ? store->consume_recovery_code("alice", digest(static_cast<std::uint8_t>(round)))
-                                      : Result<bool>(make_error(ErrorCode::Internal, "open"));
-                _exit(!won.ok() ? 2 : (*won ? 0 : 1));
+                auto won = store.ok() ? store->consume_recovery_code("alice", kAlice, code)
+                                      : Result<CodeCheck>(make_error(ErrorCode::Internal, "open"));
+                _exit(!won.ok() ? 2 : (won->consumed ? 0 : 1));
             }
         }
         int winners = 0;
@@ -167,40 +136,103 @@ void concurrent_consumers_have_one_winner(void**) {
 }
 
 AuditRecord record(const char* action) {
-    return AuditRecord{1700000000, "pam:login", "alice", "login", "tty1", "", action, "ok", ""};
+    AuditRecord r{};
+    r.time = 1700000000;
+    r.actor = "pam:su";
+    r.target_user = "alice";
+    r.service = "su";
+    r.tty = "pts/1";
+    r.action = action;
+    r.outcome = "ok";
+    r.ruser = "mallory";
+    r.app_uid = 1003;
+    r.login_uid = 1003;
+    return r;
+}
+
+void append_three(const StoreDir& d) {
+    Store store = d.open();
+    for (const char* action : {"flow.start", "code.verify", "password.rotate"})
+        assert_ok(store.append_audit(record(action)));
+}
+
+// Tampering needs the append-only triggers out of the way first, as an
+// attacker who can write the file would do.
+void tamper(const StoreDir& d, const std::string& statement) {
+    d.sql("DROP TRIGGER IF EXISTS audit_no_update");
+    d.sql("DROP TRIGGER IF EXISTS audit_no_delete");
+    d.sql(statement);
+}
+
+void assert_chain_broken_at(const StoreDir& d, const char* row) {
+    Store store = d.open();
+    auto verified = store.verify_audit_chain();
+    assert_false(verified.ok());
+    if (verified.error().message.find(std::string("audit row ") + row + " ") == std::string::npos)
+        fail_msg("%s", verified.error().message.c_str());
+}
+
+void audit_rows_keep_every_field(void**) {
+    StoreDir d;
+    append_three(d);
+    Store store = d.open();
+    assert_ok(store.verify_audit_chain());
+    auto rows = ok_value(store.list_audit(2));
+    assert_int_equal(rows.size(), 2);
+    const AuditRow& last = rows[1];
+    assert_string_equal(last.record.action.c_str(), "password.rotate");
+    assert_string_equal(last.record.ruser.c_str(), "mallory");
+    assert_int_equal(last.record.app_uid, 1003);
+    assert_int_equal(last.record.login_uid, 1003);
+    assert_int_equal(static_cast<int>(last.format), static_cast<int>(AuditFormat::v2));
+    assert_true(digests_equal(last.prev_hash, rows[0].hash));
 }
 
 void audit_chain_detects_edits(void**) {
     StoreDir d;
-    {
-        Store store = d.open();
-        for (const char* action : {"flow.start", "code.verify", "password.rotate"})
-            assert_true(store.append_audit(record(action)).ok());
-        assert_true(store.verify_audit_chain().ok());
-        auto rows = store.list_audit(2);
-        assert_int_equal(rows->size(), 2);
-        assert_string_equal((*rows)[1].record.action.c_str(), "password.rotate");
-        assert_true(digests_equal((*rows)[1].prev_hash, (*rows)[0].hash));
+    append_three(d);
+    tamper(d, "UPDATE audit SET outcome = 'failed' WHERE id = 2");
+    assert_chain_broken_at(d, "2");
+}
+
+// The v2 hash covers who invoked the application: each field's edit shows.
+void audit_chain_covers_the_invoking_user(void**) {
+    for (const char* edit : {"ruser = 'root'", "app_uid = 0", "login_uid = -1", "format = 1"}) {
+        StoreDir d;
+        append_three(d);
+        tamper(d, std::string("UPDATE audit SET ") + edit + " WHERE id = 2");
+        assert_chain_broken_at(d, "2");
     }
-    d.sql("UPDATE audit SET outcome = 'failed' WHERE id = 2");
-    Store store = d.open();
-    auto verified = store.verify_audit_chain();
-    assert_false(verified.ok());
-    assert_true(verified.error().message.find("audit row 2 ") != std::string::npos);
 }
 
 void audit_chain_detects_deletions(void**) {
     StoreDir d;
-    {
-        Store store = d.open();
-        for (const char* action : {"flow.start", "code.verify", "password.rotate"})
-            assert_true(store.append_audit(record(action)).ok());
-    }
-    d.sql("DELETE FROM audit WHERE id = 2");
+    append_three(d);
+    tamper(d, "DELETE FROM audit WHERE id = 2");
+    assert_chain_broken_at(d, "3");
+}
+
+// No code path (and no stray SQL) rewrites the log: the schema refuses it.
+void audit_rows_are_append_only(void**) {
+    StoreDir d;
+    append_three(d);
+    assert_true(d.sql_fails("UPDATE audit SET outcome = 'failed' WHERE id = 2"));
+    assert_true(d.sql_fails("DELETE FROM audit WHERE id = 3"));
+    assert_string_equal(d.sql("SELECT count(*) FROM audit").c_str(), "3");
+    assert_ok(d.open().verify_audit_chain());
+}
+
+// Negative ids all mean "unknown" and are stored as -1.
+void audit_unknown_ids_are_minus_one(void**) {
+    StoreDir d;
     Store store = d.open();
-    auto verified = store.verify_audit_chain();
-    assert_false(verified.ok());
-    assert_true(verified.error().message.find("audit row 3 ") != std::string::npos);
+    AuditRecord r = record("flow.start");
+    r.app_uid = -7;
+    r.login_uid = -1;
+    assert_ok(store.append_audit(r));
+    auto rows = ok_value(store.list_audit(1));
+    assert_int_equal(rows[0].record.app_uid, -1);
+    assert_ok(store.verify_audit_chain());
 }
 
 }  // namespace
@@ -212,9 +244,13 @@ int main() {
         cmocka_unit_test(refuses_damaged_files_and_leaves_them_alone),
         cmocka_unit_test(refuses_a_database_others_can_read),
         cmocka_unit_test(codes_are_consumed_once),
-        cmocka_unit_test(concurrent_consumers_have_one_winner),
+        cmocka_unit_test(concurrent_processes_have_one_winner),
+        cmocka_unit_test(audit_rows_keep_every_field),
         cmocka_unit_test(audit_chain_detects_edits),
+        cmocka_unit_test(audit_chain_covers_the_invoking_user),
         cmocka_unit_test(audit_chain_detects_deletions),
+        cmocka_unit_test(audit_rows_are_append_only),
+        cmocka_unit_test(audit_unknown_ids_are_minus_one),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

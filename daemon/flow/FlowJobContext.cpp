@@ -1,0 +1,27 @@
+#include "daemon/flow/FlowJobContext.h"
+
+#include <ctime>
+
+#include "daemon/audit/AuditLog.h"
+
+namespace recoveryd {
+
+Result<void> FlowJobContext::record(const char* action, const char* outcome, std::string detail) const {
+    AuditRecord entry{};
+    entry.actor = "pam:" + (context.service.empty() ? std::string("unknown") : context.service);
+    entry.target_user = user;
+    entry.service = context.service;
+    entry.tty = context.tty;
+    entry.rhost = context.rhost;
+    entry.ruser = context.ruser;
+    entry.app_uid = context.app_uid;
+    entry.login_uid = context.login_uid;
+    entry.action = action;
+    entry.outcome = outcome;
+    entry.detail = std::move(detail);
+    return services.audit.record(std::move(entry));
+}
+
+long days_since_epoch() { return static_cast<long>(std::time(nullptr) / 86400); }
+
+}  // namespace recoveryd

@@ -1,0 +1,29 @@
+#pragma once
+// What a flow's work on a worker thread may use: the daemon's thread-safe
+// components, and copies of everything else (the policy as it was when the
+// step began, the user name, where the login comes from). Never the Flow.
+
+#include <string>
+
+#include "common/Result.h"
+#include "daemon/Services.h"
+#include "daemon/flow/FlowContext.h"
+#include "daemon/policy/Policy.h"
+
+namespace recoveryd {
+
+struct FlowJobContext {
+    Services& services;
+    Policy policy;
+    std::string user;
+    FlowContext context;
+
+    // One audit row for this flow; fails closed (the caller decides what a
+    // failure to record means for the step).
+    Result<void> record(const char* action, const char* outcome, std::string detail = {}) const;
+};
+
+// Today as the shadow file counts it: days since 1970-01-01 (UTC).
+long days_since_epoch();
+
+}  // namespace recoveryd

@@ -1,0 +1,40 @@
+#pragma once
+// What a person at the login prompt reads, in one place, and the replies
+// built from it.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "daemon/flow/FlowReply.h"
+
+namespace recoveryd::texts {
+
+inline constexpr const char* kCodeIntro =
+    "Enter one of the recovery codes you saved when you set up account recovery.";
+inline constexpr const char* kCodePrompt = "Recovery code: ";
+inline constexpr const char* kCodeRejected = "That recovery code is not valid.";
+inline constexpr const char* kNewPasswordPrompt = "New password: ";
+inline constexpr const char* kRetypePasswordPrompt = "Retype new password: ";
+inline constexpr const char* kMismatch = "The passwords do not match.";
+inline constexpr const char* kBadCharacters = "The new password may not contain control characters.";
+inline constexpr const char* kTooManyAttempts = "Too many attempts. Start again from the login prompt.";
+inline constexpr const char* kChangedSignIn = "Your password has been changed. Sign in with your new password.";
+inline constexpr const char* kChanged = "Your password has been changed.";
+inline constexpr const char* kNotChanged =
+    "Your password could not be changed. Try again later, or ask an administrator.";
+inline constexpr const char* kTryLater = "Account recovery is not available right now. Try again later.";
+
+std::string code_accepted(std::size_t min_password_length);
+std::string too_short(std::size_t min_password_length);
+
+}  // namespace recoveryd::texts
+
+namespace recoveryd {
+
+// A last reply: the flow is over.
+FlowReply final_reply(FlowState state, MessageStyle style, std::string text);
+// The two new-password prompts, after `preface`.
+FlowReply new_password_request(std::vector<FlowMessage> preface);
+
+}  // namespace recoveryd
