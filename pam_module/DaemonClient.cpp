@@ -1,27 +1,180 @@
 #include "pam_module/DaemonClient.h"
 
+#include <cerrno>
 #include <cstring>
-#include <vector>
+#include <memory>
+#include <string_view>
+#include <systemd/sd-bus.h>
 
 #include "common/BusNames.h"
+#include "common/SdBus.h"
 #include "common/Validation.h"
+#include "pam_module/Deadline.h"
 
 namespace recoveryd::pam {
 namespace {
 
-Error call_failed(const char* method, const BusError& error, int r) {
-    return make_error(ErrorCode::Unavailable, std::string(method) + " failed: " +
-                                                  (error.is_set() ? error.name() : std::strerror(-r)));
+constexpr const char* kBusDriver = "org.freedesktop.DBus";
+
+// Closes without flushing: sd_bus_flush() waits for the handshake with no
+// limit of ours. Every message that matters has had its reply by then.
+struct BusCloseUnref {
+    void operator()(sd_bus* bus) const { sd_bus_close_unref(bus); }
+};
+using Connection = std::unique_ptr<sd_bus, BusCloseUnref>;
+
+Error unavailable(std::string what) { return make_error(ErrorCode::Unavailable, std::move(what)); }
+
+Error bad_reply(const char* why) { return unavailable(std::string("recoveryd sent a malformed reply: ") + why); }
+
+Error failed(const char* method, const char* why) { return unavailable(std::string(method) + " failed: " + why); }
+
+Error failed(const char* method, int r) { return failed(method, std::strerror(-r)); }
+
+// The connection is set up by hand so that nothing in it waits on limits
+// of sd-bus's own (sd_bus_open_system authenticates for up to 90 s); the
+// handshake then runs inside the caller's loop, under its deadline.
+Result<Connection> connect(const std::string& address, const char* method) {
+    sd_bus* raw = nullptr;
+    int r = sd_bus_new(&raw);
+    Connection bus(raw);
+    if (r >= 0)
+        r = sd_bus_set_address(bus.get(), address.c_str());
+    if (r >= 0)
+        r = sd_bus_set_bus_client(bus.get(), 1);
+    if (r >= 0)
+        r = sd_bus_negotiate_fds(bus.get(), 0);  // nothing we expect carries a file descriptor
+    if (r >= 0)
+        r = sd_bus_start(bus.get());
+    if (r < 0)
+        return failed(method, r);
+    return bus;
 }
 
-Error bad_reply(const char* why) {
-    return make_error(ErrorCode::Unavailable, std::string("recoveryd sent a malformed reply: ") + why);
+// Receives the reply to one asynchronous call.
+int keep_reply(sd_bus_message* reply, void* userdata, sd_bus_error*) noexcept {
+    static_cast<BusMessagePtr*>(userdata)->reset(sd_bus_message_ref(reply));
+    return 0;
+}
+
+// Sends `call` and runs the connection until its reply arrives or the
+// deadline passes. An error reply is returned as an error.
+Result<BusMessagePtr> await_reply(sd_bus* bus, sd_bus_message* call, const Deadline& deadline, const char* method) {
+    std::uint64_t left = deadline.remaining_usec();
+    if (left == 0)
+        return failed(method, "timed out");
+    BusMessagePtr reply;
+    sd_bus_slot* raw_slot = nullptr;
+    int r = sd_bus_call_async(bus, &raw_slot, call, keep_reply, &reply, left);
+    const BusSlotPtr slot(raw_slot);  // unhooks the callback before `reply` goes away
+    if (r < 0)
+        return failed(method, r);
+    while (!reply) {
+        left = deadline.remaining_usec();
+        if (left == 0)
+            return failed(method, "timed out");
+        r = sd_bus_process(bus, nullptr);
+        if (r < 0)
+            return failed(method, r);
+        if (r > 0)
+            continue;
+        r = sd_bus_wait(bus, left);
+        if (r < 0 && r != -EINTR)
+            return failed(method, r);
+    }
+    if (sd_bus_message_is_method_error(reply.get(), nullptr)) {
+        const sd_bus_error* error = sd_bus_message_get_error(reply.get());
+        return failed(method, error != nullptr && error->name != nullptr ? error->name : "error reply");
+    }
+    return reply;
+}
+
+// The bus daemon stamps every message with its sender's unique name; only
+// a sender running as root may speak for recoveryd.
+Result<void> check_sender_is_root(sd_bus* bus, sd_bus_message* reply, const Deadline& deadline,
+                                  const char* method) {
+    const char* sender = sd_bus_message_get_sender(reply);
+    if (sender == nullptr)
+        return bad_reply("no sender");
+    sd_bus_message* raw = nullptr;
+    int r = sd_bus_message_new_method_call(bus, &raw, kBusDriver, "/org/freedesktop/DBus", kBusDriver,
+                                           "GetConnectionUnixUser");
+    const BusMessagePtr query(raw);
+    if (r >= 0)
+        r = sd_bus_message_append(query.get(), "s", sender);
+    if (r < 0)
+        return failed(method, r);
+    auto answer = await_reply(bus, query.get(), deadline, method);
+    if (!answer)
+        return answer.error();
+    const char* answered_by = sd_bus_message_get_sender(answer->get());
+    std::uint32_t uid = 0;
+    if (answered_by == nullptr || std::strcmp(answered_by, kBusDriver) != 0 ||
+        sd_bus_message_read(answer->get(), "u", &uid) <= 0)
+        return failed(method, "the bus did not say who sent the reply");
+    if (uid != 0)
+        return failed(method, "the reply came from a process not running as root");
+    return {};
+}
+
+// One call on a connection of its own: connect, build, send, await the
+// reply, check its sender, parse it; all by one deadline. The connection
+// is closed when this returns.
+template <typename T, typename Build, typename Parse>
+Result<T> call(const std::string& address, std::uint64_t timeout_usec, const char* path, const char* interface,
+               const char* method, bool sensitive, Build&& build, Parse&& parse) {
+    const Deadline deadline = Deadline::after_usec(timeout_usec);
+    auto bus = connect(address, method);
+    if (!bus)
+        return bus.error();
+    sd_bus_message* raw = nullptr;
+    int r = sd_bus_message_new_method_call(bus->get(), &raw, bus::kServiceName, path, interface, method);
+    const BusMessagePtr message(raw);
+    // Marked before anything is appended: sd-bus then wipes the message
+    // when it is freed, on every path.
+    if (r >= 0 && sensitive)
+        r = sd_bus_message_sensitive(message.get());
+    if (r >= 0)
+        r = build(message.get());
+    if (r < 0)
+        return make_error(ErrorCode::Internal, std::string("cannot build ") + method);
+    auto reply = await_reply(bus->get(), message.get(), deadline, method);
+    if (!reply)
+        return reply.error();
+    if (auto root = check_sender_is_root(bus->get(), reply->get(), deadline, method); !root)
+        return root.error();
+    return parse(reply->get());
+}
+
+int append_context(sd_bus_message* call, const FlowContext& context) {
+    int r = sd_bus_message_open_container(call, 'a', "{sv}");
+    for (const auto& [key, value] : context.text)
+        if (r >= 0)
+            r = sd_bus_message_append(call, "{sv}", key.c_str(), "s", value.c_str());
+    if (r >= 0)
+        r = sd_bus_message_append(call, "{sv}", "uid", "u", context.uid);
+    if (r >= 0)
+        r = sd_bus_message_append(call, "{sv}", "loginuid", "u", context.loginuid);
+    if (r >= 0)
+        r = sd_bus_message_close_container(call);
+    return r;
+}
+
+Result<std::string> read_flow_path(sd_bus_message* reply) {
+    const char* path = nullptr;
+    // A read returns 0, leaving `path` unset, at the end of the message.
+    if (sd_bus_message_read(reply, "o", &path) <= 0 || path == nullptr)
+        return bad_reply("no flow object");
+    const std::string prefix = std::string(bus::kFlowPathPrefix) + "/";
+    if (std::strncmp(path, prefix.c_str(), prefix.size()) != 0 || std::strlen(path) == prefix.size())
+        return bad_reply("not a flow object");
+    return std::string(path);
 }
 
 Result<FlowMessage> read_message(sd_bus_message* reply) {
     std::uint32_t style = 0;
     const char* text = nullptr;
-    if (sd_bus_message_read(reply, "(us)", &style, &text) <= 0)
+    if (sd_bus_message_read(reply, "(us)", &style, &text) <= 0 || text == nullptr)
         return bad_reply("unreadable message");
     if (!is_known_style(style))
         return bad_reply("unknown message style");
@@ -33,10 +186,10 @@ Result<FlowMessage> read_message(sd_bus_message* reply) {
 
 Result<FlowStep> read_step(sd_bus_message* reply) {
     std::uint32_t state = 0;
-    if (sd_bus_message_read(reply, "u", &state) < 0 || !is_known_state(state))
+    if (sd_bus_message_read(reply, "u", &state) <= 0 || !is_known_state(state))
         return bad_reply("unknown state");
     FlowStep step{static_cast<FlowState>(state), {}};
-    if (sd_bus_message_enter_container(reply, 'a', "(us)") < 0)
+    if (sd_bus_message_enter_container(reply, 'a', "(us)") <= 0)
         return bad_reply("no message list");
     while (sd_bus_message_at_end(reply, false) == 0) {
         if (step.messages.size() == kMaxMessages)
@@ -46,88 +199,66 @@ Result<FlowStep> read_step(sd_bus_message* reply) {
             return message.error();
         step.messages.push_back(std::move(*message));
     }
-    if (sd_bus_message_exit_container(reply) < 0)
+    if (sd_bus_message_exit_container(reply) <= 0)
         return bad_reply("unterminated message list");
     return step;
 }
 
 }  // namespace
 
-Result<DaemonClient> DaemonClient::connect(std::uint64_t call_timeout_usec) {
-    sd_bus* raw = nullptr;
-    const int r = sd_bus_open_system(&raw);
-    BusPtr bus(raw);
-    if (r < 0)
-        return make_error(ErrorCode::Unavailable, std::string("no system bus: ") + std::strerror(-r));
-    sd_bus_set_method_call_timeout(bus.get(), call_timeout_usec);
-    return DaemonClient(std::move(bus));
+DaemonClient::DaemonClient(std::string bus_address, std::uint64_t call_timeout_usec,
+                           std::uint64_t next_timeout_usec)
+    : bus_address_(std::move(bus_address)),
+      call_timeout_usec_(call_timeout_usec),
+      next_timeout_usec_(next_timeout_usec) {}
+
+Result<std::string> DaemonClient::start_flow(const std::string& user, const FlowContext& context) const {
+    return call<std::string>(
+        bus_address_, call_timeout_usec_, bus::kObjectPath, bus::kManagerInterface, "StartFlow", false,
+        [&](sd_bus_message* m) {
+            const int r = sd_bus_message_append(m, "s", user.c_str());
+            return r < 0 ? r : append_context(m, context);
+        },
+        read_flow_path);
 }
 
-Result<void> DaemonClient::start_flow(const std::string& user, const FlowContext& context) {
-    sd_bus_message* raw = nullptr;
-    int r = sd_bus_message_new_method_call(bus_.get(), &raw, bus::kServiceName, bus::kObjectPath,
-                                           bus::kManagerInterface, "StartFlow");
-    BusMessagePtr call(raw);
-    if (r >= 0)
-        r = sd_bus_message_append(call.get(), "s", user.c_str());
-    if (r >= 0)
-        r = sd_bus_message_open_container(call.get(), 'a', "{sv}");
-    for (const auto& [key, value] : context)
-        if (r >= 0)
-            r = sd_bus_message_append(call.get(), "{sv}", key.c_str(), "s", value.c_str());
-    if (r >= 0)
-        r = sd_bus_message_close_container(call.get());
-    if (r < 0)
-        return make_error(ErrorCode::Internal, "cannot build StartFlow");
+Result<FlowStep> DaemonClient::next(const std::string& flow, const std::vector<Secret>& answers) const {
+    return call<FlowStep>(
+        bus_address_, next_timeout_usec_, flow.c_str(), bus::kFlowInterface, "Next", true,
+        [&](sd_bus_message* m) {
+            int r = sd_bus_message_open_container(m, 'a', "s");
+            for (const Secret& answer : answers)
+                if (r >= 0)
+                    r = sd_bus_message_append_basic(m, 's', answer.c_str());
+            return r < 0 ? r : sd_bus_message_close_container(m);
+        },
+        read_step);
+}
 
-    BusError error;
-    sd_bus_message* reply_raw = nullptr;
-    r = sd_bus_call(bus_.get(), call.get(), 0, error.get(), &reply_raw);
-    BusMessagePtr reply(reply_raw);
-    if (r < 0)
-        return call_failed("StartFlow", error, r);
-    const char* path = nullptr;
-    if (sd_bus_message_read(reply.get(), "o", &path) < 0 ||
-        std::strncmp(path, bus::kFlowPathPrefix, std::strlen(bus::kFlowPathPrefix)) != 0)
-        return bad_reply("not a flow object");
-    flow_path_ = path;
+Result<void> DaemonClient::cancel(const std::string& flow) const {
+    auto done = call<bool>(
+        bus_address_, call_timeout_usec_, flow.c_str(), bus::kFlowInterface, "Cancel", false,
+        [](sd_bus_message*) { return 0; }, [](sd_bus_message*) -> Result<bool> { return true; });
+    if (!done)
+        return done.error();
     return {};
 }
 
-Result<FlowStep> DaemonClient::next(const std::vector<Secret>& answers, std::uint64_t timeout_usec) {
-    sd_bus_message* raw = nullptr;
-    int r = sd_bus_message_new_method_call(bus_.get(), &raw, bus::kServiceName, flow_path_.c_str(),
-                                           bus::kFlowInterface, "Next");
-    BusMessagePtr call(raw);
-    // Answers are secrets: sd-bus wipes a sensitive message when freeing it.
-    if (r >= 0)
-        r = sd_bus_message_sensitive(call.get());
-    if (r >= 0)
-        r = sd_bus_message_open_container(call.get(), 'a', "s");
-    for (const Secret& answer : answers)
-        if (r >= 0)
-            r = sd_bus_message_append_basic(call.get(), 's', answer.c_str());
-    if (r >= 0)
-        r = sd_bus_message_close_container(call.get());
-    if (r < 0)
-        return make_error(ErrorCode::Internal, "cannot build Next");
-
-    BusError error;
-    sd_bus_message* reply_raw = nullptr;
-    r = sd_bus_call(bus_.get(), call.get(), timeout_usec, error.get(), &reply_raw);
-    BusMessagePtr reply(reply_raw);
-    if (r < 0)
-        return call_failed("Next", error, r);
-    return read_step(reply.get());
+Result<FlowStep> Flow::next(const std::vector<Secret>& answers) {
+    auto step = daemon_->next(path_, answers);
+    if (step && step->state != FlowState::Continue)
+        open_ = false;  // the daemon has ended the flow
+    return step;
 }
 
-void DaemonClient::cancel() {
-    if (flow_path_.empty())
+void Flow::cancel() noexcept {
+    if (!std::exchange(open_, false))
         return;
-    BusError error;
-    sd_bus_call_method(bus_.get(), bus::kServiceName, flow_path_.c_str(), bus::kFlowInterface, "Cancel",
-                       error.get(), nullptr, "");
-    flow_path_.clear();
+    try {
+        (void)daemon_->cancel(path_);
+    } catch (...) {
+        // Best effort: the daemon expires idle flows all the same.
+    }
 }
 
 }  // namespace recoveryd::pam

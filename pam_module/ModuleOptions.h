@@ -1,5 +1,6 @@
 #pragma once
-// The module's arguments in the PAM stack line: `debug`, `timeout_ms=N`.
+// The module's arguments in the PAM stack line: `debug`, `timeout_ms=N`,
+// `next_timeout_ms=N`.
 
 #include <cstdint>
 
@@ -7,10 +8,11 @@ namespace recoveryd::pam {
 
 struct ModuleOptions {
     bool debug = false;
-    // Bound on StartFlow and Cancel: when the daemon is absent or hung the
-    // login goes on within this time.
+    // Bound on the whole of StartFlow and of Cancel (connect, handshake,
+    // call, reply, the check of its sender): when the bus or the daemon is
+    // absent or hung the login goes on within this time.
     std::uint64_t timeout_ms = 1500;
-    // Bound on Flow.Next, which may hash a password and wait for the
+    // The same for Flow.Next, which may hash a password and wait for the
     // password database's lock (lckpwdf waits up to 15 s).
     std::uint64_t next_timeout_ms = 25000;
 };

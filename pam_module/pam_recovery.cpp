@@ -1,53 +1,29 @@
 // pam_recovery.so: "Can't access your account?" in the auth stack, after the
 // password module. It offers recovery, then relays recoveryd's conversation;
 // it decides nothing itself: only the daemon's "succeeded" for this flow
-// gives PAM_SUCCESS (DESIGN.md invariant 1).
+// gives PAM_SUCCESS (DESIGN.md invariant 1). It trusts nothing from the
+// application's environment (invariant 13).
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 #include <syslog.h>
+#include <unistd.h>
 
-#include <cctype>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/Validation.h"
 #include "pam_module/Conversation.h"
 #include "pam_module/DaemonClient.h"
+#include "pam_module/LoginContext.h"
 #include "pam_module/ModuleOptions.h"
+#include "pam_module/Offer.h"
 
 namespace recoveryd::pam {
 namespace {
 
-constexpr std::string_view kOffer =
-    "Can't access your account? Type 'yes' to recover it, or press Enter to try again. ";
 constexpr std::string_view kUnavailable = "Account recovery is not available right now.";
 constexpr int kMaxRounds = 32;  // far more than any conversation needs
-constexpr std::size_t kMaxContextBytes = 256;
-
-bool is_yes(std::string_view answer) {
-    while (!answer.empty() && std::isspace(static_cast<unsigned char>(answer.front())))
-        answer.remove_prefix(1);
-    while (!answer.empty() && std::isspace(static_cast<unsigned char>(answer.back())))
-        answer.remove_suffix(1);
-    return answer.size() == 3 && std::tolower(answer[0]) == 'y' && std::tolower(answer[1]) == 'e' &&
-           std::tolower(answer[2]) == 's';
-}
-
-// Where the login comes from, for the daemon's audit log and policy.
-FlowContext login_context(pam_handle_t* handle) {
-    FlowContext context;
-    const std::pair<int, const char*> items[] = {
-        {PAM_SERVICE, "service"}, {PAM_TTY, "tty"}, {PAM_RHOST, "rhost"}, {PAM_RUSER, "ruser"}};
-    for (const auto& [item, key] : items) {
-        const void* value = nullptr;
-        if (pam_get_item(handle, item, &value) != PAM_SUCCESS || value == nullptr)
-            continue;
-        const std::string_view text = static_cast<const char*>(value);
-        if (!text.empty() && validate_text(key, text, kMaxContextBytes).ok())
-            context.emplace_back(key, std::string(text));
-    }
-    return context;
-}
 
 struct Module {
     pam_handle_t* handle;
@@ -62,6 +38,13 @@ struct Module {
         pam_syslog(handle, LOG_WARNING, "account recovery unavailable: %s", error.message.c_str());
         (void)Conversation(handle).tell(MessageStyle::ErrorMsg, kUnavailable);
         return PAM_AUTHINFO_UNAVAIL;
+    }
+
+    // What was typed at the offer may be the password again: it is read
+    // with echo off, compared with "yes" and wiped here, never kept.
+    bool offer_accepted() const {
+        const auto answer = Conversation(handle).ask(MessageStyle::PromptEchoOff, kOffer);
+        return answer && is_yes(answer->view());
     }
 
     // Renders one reply; collects one answer per prompt. A failed prompt
@@ -82,18 +65,19 @@ struct Module {
         return answers;
     }
 
-    int relay(DaemonClient& daemon) const {
+    int relay(Flow& flow) const {
         std::vector<Secret> answers;
         for (int round = 0; round < kMaxRounds; ++round) {
-            auto step = daemon.next(answers, options.next_timeout_ms * 1000);
+            auto step = flow.next(answers);
+            answers.clear();  // sent (or not): wiped now, not at the end of the login
             if (!step) {
-                daemon.cancel();
+                flow.cancel();
                 return unavailable(step.error());
             }
             auto rendered = render(*step);
             if (!rendered) {
                 debug("conversation failed; cancelling the flow");
-                daemon.cancel();
+                flow.cancel();
                 return PAM_AUTH_ERR;
             }
             switch (step->state) {
@@ -107,31 +91,42 @@ struct Module {
                 return PAM_AUTH_ERR;
             }
         }
-        daemon.cancel();
+        debug("too many rounds; cancelling the flow");
+        flow.cancel();
         return PAM_AUTH_ERR;
     }
 
     int authenticate() const {
+        // Screen lockers run PAM as the user: the daemon would refuse them,
+        // and nothing about such a process can be trusted to reach it.
+        if (geteuid() != 0) {
+            debug("not running as root; recovery not offered");
+            return PAM_IGNORE;
+        }
         const char* user = nullptr;
         if (pam_get_user(handle, &user, nullptr) != PAM_SUCCESS || user == nullptr ||
             !validate_user_name(user).ok())
             return PAM_IGNORE;
 
-        // sshd's password method cannot show echo-on prompts: the
-        // conversation fails here and the login goes on, without a bus call.
-        auto offer = Conversation(handle).ask(MessageStyle::PromptEchoOn, kOffer);
-        if (!offer || !is_yes(offer->view())) {
+        if (!offer_accepted()) {
             debug("recovery declined");
             return PAM_IGNORE;
         }
 
-        auto daemon = DaemonClient::connect(options.timeout_ms * 1000);
-        if (!daemon)
-            return unavailable(daemon.error());
-        if (auto started = daemon->start_flow(user, login_context(handle)); !started)
-            return unavailable(started.error());
+        const DaemonClient daemon(kSystemBusAddress, options.timeout_ms * 1000, options.next_timeout_ms * 1000);
+        auto path = daemon.start_flow(user, login_context(handle));
+        if (!path)
+            return unavailable(path.error());
+        Flow flow(daemon, std::move(*path));  // cancelled on every way out that leaves it open
         debug("recovery flow started");
-        return relay(*daemon);
+
+        // The password the primary module stored is wrong (that is why we
+        // are here): later modules must not receive it.
+        if (pam_set_item(handle, PAM_AUTHTOK, nullptr) != PAM_SUCCESS) {
+            pam_syslog(handle, LOG_ERR, "cannot clear PAM_AUTHTOK");
+            return PAM_SERVICE_ERR;
+        }
+        return relay(flow);
     }
 };
 

@@ -1,10 +1,13 @@
-# Like sshd's password method: the application fails echo-on prompts. The
-# module returns at once (PAM_IGNORE), starting nothing. Timed on the module
-# alone: pam_unix adds its own ~2 s delay after a wrong password.
+# Like sshd's password method: the application answers every echo-off
+# prompt with the password it was given and fails echo-on prompts. The offer
+# (an echo-off prompt) gets the wrong password, not "yes": the module
+# returns at once (PAM_IGNORE), starting nothing. Timed on the module alone:
+# pam_unix adds its own ~2 s delay after a wrong password.
 source "$(dirname "$0")/lib.sh"
 
 driver() {
-    in_sandbox "$build_dir/tests/tools/pam-driver" --user alice --conv-fails --answers "$WORK/answers" "$@" || true
+    in_sandbox "$build_dir/tests/tools/pam-driver" --user alice --sshd-password --answers "$WORK/answers" \
+        --transcript "$WORK/sshd.transcript" "$@" || true
 }
 
 sandbox up
@@ -14,6 +17,7 @@ result=$(driver --service module-only)
 elapsed_ms=$((($(date +%s%N) - start) / 1000000))
 assert_eq PAM_PERM_DENIED "$result" "libpam's result when the only module ignores"
 ((elapsed_ms < 1000)) || fail "took ${elapsed_ms} ms"
+assert_contains "$WORK/sshd.transcript" "prompt-echo-off: Can't access your account?"
 
 assert_eq PAM_AUTH_ERR "$(driver --service recovery-test)" "stack result"
 assert_eq 0 "$(audit "action = 'flow.start'")" "flows started"

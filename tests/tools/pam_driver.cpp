@@ -1,6 +1,7 @@
 // pam-driver: runs pam_start / pam_authenticate [/ pam_acct_mgmt] / pam_end
 // with a conversation that answers each prompt with the next line of a file
-// and writes a transcript:
+// (read only when a prompt needs it, so a test can keep a login waiting at
+// a prompt by holding the file open) and writes a transcript as it goes:
 //   prompt-echo-off: TEXT | prompt-echo-on: TEXT | error: TEXT | info: TEXT
 //   answer: **** (echo-off answers) | answer: TEXT (echo-on answers)
 // It prints the PAM result's name and exits 0 for PAM_SUCCESS, else 1.
@@ -13,16 +14,48 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace {
 
+// The answers, read lazily. Lines read once are kept, so that --repeat
+// replays them in every run.
+class Answers {
+public:
+    explicit Answers(std::istream* in) : in_(in) {}
+
+    // The answer at `index`, reading one more line when needed.
+    std::optional<std::string> at(std::size_t index) {
+        while (index >= lines_.size()) {
+            std::string line;
+            if (in_ == nullptr || !std::getline(*in_, line))
+                return std::nullopt;
+            lines_.push_back(line);
+        }
+        return lines_[index];
+    }
+
+private:
+    std::istream* in_;
+    std::vector<std::string> lines_;
+};
+
+enum class Mode {
+    Scripted,       // each prompt gets the next answer
+    EchoOnFails,    // the same, but echo-on prompts fail
+    SshdPassword,   // like sshd's password method: every echo-off prompt gets
+                    // the first answer (the password), echo-on prompts fail
+};
+
 struct Script {
-    std::vector<std::string> answers;
+    Answers& answers;
+    Mode mode;
+    std::ostream& transcript;
     std::size_t next = 0;
-    bool echo_on_fails = false;  // like sshd's password method
-    std::string transcript;
+
+    void record(const std::string& line) { transcript << line << "\n" << std::flush; }
 };
 
 std::string one_line(const char* text) {
@@ -32,13 +65,25 @@ std::string one_line(const char* text) {
     return out;
 }
 
+std::optional<std::string> answer_for(bool echo, Script& script) {
+    switch (script.mode) {
+    case Mode::Scripted:
+        return script.answers.at(script.next++);
+    case Mode::EchoOnFails:
+        return echo ? std::nullopt : script.answers.at(script.next++);
+    case Mode::SshdPassword:
+        return echo ? std::nullopt : script.answers.at(0);
+    }
+    return std::nullopt;
+}
+
 int answer_one(const struct pam_message* message, struct pam_response* response, Script& script) {
     switch (message->msg_style) {
     case PAM_ERROR_MSG:
-        script.transcript += "error: " + one_line(message->msg) + "\n";
+        script.record("error: " + one_line(message->msg));
         return PAM_SUCCESS;
     case PAM_TEXT_INFO:
-        script.transcript += "info: " + one_line(message->msg) + "\n";
+        script.record("info: " + one_line(message->msg));
         return PAM_SUCCESS;
     case PAM_PROMPT_ECHO_ON:
     case PAM_PROMPT_ECHO_OFF:
@@ -47,12 +92,12 @@ int answer_one(const struct pam_message* message, struct pam_response* response,
         return PAM_CONV_ERR;
     }
     const bool echo = message->msg_style == PAM_PROMPT_ECHO_ON;
-    script.transcript += std::string(echo ? "prompt-echo-on: " : "prompt-echo-off: ") + one_line(message->msg) + "\n";
-    if ((echo && script.echo_on_fails) || script.next == script.answers.size())
+    script.record(std::string(echo ? "prompt-echo-on: " : "prompt-echo-off: ") + one_line(message->msg));
+    const auto answer = answer_for(echo, script);
+    if (!answer)
         return PAM_CONV_ERR;
-    const std::string& answer = script.answers[script.next++];
-    script.transcript += "answer: " + (echo ? answer : std::string("****")) + "\n";
-    response->resp = strdup(answer.c_str());
+    script.record("answer: " + (echo ? *answer : std::string("****")));
+    response->resp = strdup(answer->c_str());
     return response->resp ? PAM_SUCCESS : PAM_BUF_ERR;
 }
 
@@ -87,17 +132,23 @@ const char* result_name(int r) {
     return it == names.end() ? "PAM_UNKNOWN_RESULT" : it->second;
 }
 
-int run_once(const std::string& service, const std::string& user, const std::string& confdir, bool account,
-             Script& script) {
+struct Options {
+    std::string service, user, confdir, tty = "pam-driver";
+    bool account = false;
+};
+
+int run_once(const Options& options, Script& script) {
     struct pam_conv conv = {converse, &script};
     pam_handle_t* handle = nullptr;
-    int r = confdir.empty() ? pam_start(service.c_str(), user.c_str(), &conv, &handle)
-                            : pam_start_confdir(service.c_str(), user.c_str(), &conv, confdir.c_str(), &handle);
+    int r = options.confdir.empty()
+                ? pam_start(options.service.c_str(), options.user.c_str(), &conv, &handle)
+                : pam_start_confdir(options.service.c_str(), options.user.c_str(), &conv, options.confdir.c_str(),
+                                    &handle);
     if (r != PAM_SUCCESS)
         return r;
-    pam_set_item(handle, PAM_TTY, "pam-driver");
+    pam_set_item(handle, PAM_TTY, options.tty.c_str());
     r = pam_authenticate(handle, 0);
-    if (r == PAM_SUCCESS && account)
+    if (r == PAM_SUCCESS && options.account)
         r = pam_acct_mgmt(handle, 0);
     pam_end(handle, r);
     return r;
@@ -107,45 +158,53 @@ int run_once(const std::string& service, const std::string& user, const std::str
 
 int main(int argc, char** argv) {
     CLI::App app{"Run a PAM authentication with scripted answers"};
-    std::string service, user, answers_file, transcript_file, confdir, timings_file;
-    bool account = false, conv_fails = false;
+    Options options;
+    std::string answers_file, transcript_file, timings_file;
+    bool conv_fails = false, sshd_password = false;
     int repeat = 1;
-    app.add_option("--service", service, "PAM service name")->required();
-    app.add_option("--user", user, "user to authenticate")->required();
-    app.add_option("--answers", answers_file, "file with one answer per line ('-' for stdin)");
-    app.add_option("--transcript", transcript_file, "where to write the transcript");
-    app.add_option("--confdir", confdir, "read PAM services from this directory");
-    app.add_flag("--acct", account, "also run pam_acct_mgmt");
-    app.add_flag("--conv-fails", conv_fails, "fail echo-on prompts, as sshd's password method does");
+    app.add_option("--service", options.service, "PAM service name")->required();
+    app.add_option("--user", options.user, "user to authenticate")->required();
+    app.add_option("--answers", answers_file, "file with one answer per line ('-' for stdin), read as prompts come");
+    app.add_option("--transcript", transcript_file, "where to write the transcript (written as it goes)");
+    app.add_option("--confdir", options.confdir, "read PAM services from this directory");
+    app.add_option("--tty", options.tty, "PAM_TTY (default: pam-driver)");
+    app.add_flag("--acct", options.account, "also run pam_acct_mgmt");
+    auto* fails = app.add_flag("--conv-fails", conv_fails, "fail echo-on prompts");
+    app.add_flag("--sshd-password", sshd_password,
+                 "answer like sshd's password method: every echo-off prompt gets the first answer, "
+                 "echo-on prompts fail")
+        ->excludes(fails);
     app.add_option("--repeat", repeat, "authenticate this many times (benchmarks)")->check(CLI::PositiveNumber);
     app.add_option("--timings", timings_file, "append each authentication's duration in microseconds");
     CLI11_PARSE(app, argc, argv);
 
-    std::vector<std::string> answers;
-    if (!answers_file.empty()) {
-        std::ifstream file;
-        if (answers_file != "-")
-            file.open(answers_file);
-        std::istream& in = answers_file == "-" ? std::cin : file;
-        for (std::string line; std::getline(in, line);)
-            answers.push_back(line);
+    std::ifstream file;
+    std::istream* in = nullptr;
+    if (answers_file == "-") {
+        in = &std::cin;
+    } else if (!answers_file.empty()) {
+        file.open(answers_file);
+        in = &file;
     }
+    Answers answers(in);
+    const Mode mode = sshd_password ? Mode::SshdPassword : conv_fails ? Mode::EchoOnFails : Mode::Scripted;
+
     int r = PAM_SUCCESS;
-    std::string transcript;
     std::ofstream timings;
     if (!timings_file.empty())
         timings.open(timings_file, std::ios::app);
     for (int i = 0; i < repeat; ++i) {
-        Script script{answers, 0, conv_fails, {}};
+        std::ofstream transcript_out;  // each run starts the transcript afresh
+        if (!transcript_file.empty())
+            transcript_out.open(transcript_file, std::ios::trunc);
+        std::ostream discard(nullptr);
+        Script script{answers, mode, transcript_file.empty() ? discard : transcript_out};
         const auto start = std::chrono::steady_clock::now();
-        r = run_once(service, user, confdir, account, script);
+        r = run_once(options, script);
         const auto elapsed = std::chrono::steady_clock::now() - start;
         if (timings.is_open())
             timings << std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count() << "\n";
-        transcript = script.transcript;
     }
-    if (!transcript_file.empty())
-        std::ofstream(transcript_file) << transcript;
     std::printf("%s\n", result_name(r));
     return r == PAM_SUCCESS ? 0 : 1;
 }

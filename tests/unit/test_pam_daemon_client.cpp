@@ -1,0 +1,151 @@
+// Unit tests for the PAM module's bus client against a socket that accepts
+// connections and never answers (a stopped dbus-daemon looks like this):
+// every call ends by its own deadline, connect and handshake included; each
+// call uses a connection of its own; a flow left open is cancelled.
+// Timing is checked only against generous upper bounds.
+#include "tests/unit/UnitTest.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/UniqueFd.h"
+#include "pam_module/DaemonClient.h"
+
+using namespace recoveryd;
+using namespace recoveryd::pam;
+
+namespace {
+
+constexpr std::uint64_t kTimeoutUsec = 300 * 1000;
+constexpr auto kGenerousBound = std::chrono::seconds(5);  // far above 300 ms, far below sd-bus's 25 s or 90 s
+
+// A listening socket that never accepts while the client runs: the kernel
+// completes connections into the backlog, and nothing ever answers.
+class SilentBus {
+public:
+    SilentBus() {
+        char dir[] = "/tmp/recoveryd-unit-bus-XXXXXX";
+        dir_ = mkdtemp(dir) ? dir : "";
+        const std::string path = dir_ / "socket";
+        fd_ = UniqueFd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+        struct sockaddr_un address {};
+        address.sun_family = AF_UNIX;
+        path.copy(address.sun_path, sizeof address.sun_path - 1);
+        assert_int_equal(bind(fd_.get(), reinterpret_cast<const struct sockaddr*>(&address), sizeof address), 0);
+        assert_int_equal(listen(fd_.get(), 64), 0);
+        address_ = "unix:path=" + path;
+    }
+    ~SilentBus() {
+        std::error_code ignored;
+        std::filesystem::remove_all(dir_, ignored);
+    }
+    SilentBus(const SilentBus&) = delete;
+    SilentBus& operator=(const SilentBus&) = delete;
+
+    const std::string& address() const { return address_; }
+
+    // How many connections clients have made so far.
+    int connections() {
+        int count = 0;
+        for (int fd; (fd = accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC)) >= 0; ++count)
+            close(fd);
+        return count;
+    }
+
+private:
+    std::filesystem::path dir_;
+    UniqueFd fd_;
+    std::string address_;
+};
+
+template <typename Call>
+std::chrono::steady_clock::duration time_of(Call&& call) {
+    const auto start = std::chrono::steady_clock::now();
+    call();
+    return std::chrono::steady_clock::now() - start;
+}
+
+void start_flow_ends_by_its_deadline_on_a_silent_bus(void**) {
+    SilentBus bus;
+    const DaemonClient client(bus.address(), kTimeoutUsec, 60 * 1000 * 1000);
+    const auto elapsed = time_of([&] {
+        auto flow = client.start_flow("alice", FlowContext{});
+        assert_false(flow.ok());
+        assert_int_equal(static_cast<int>(flow.error().code), static_cast<int>(ErrorCode::Unavailable));
+    });
+    assert_true(elapsed < kGenerousBound);
+    assert_int_equal(bus.connections(), 1);
+}
+
+void next_ends_by_its_own_deadline(void**) {
+    SilentBus bus;
+    const DaemonClient client(bus.address(), 60 * 1000 * 1000, kTimeoutUsec);
+    std::vector<Secret> answers;
+    answers.emplace_back("123456");
+    const auto elapsed = time_of([&] { assert_false(client.next("/io/recoveryd/Recovery1/flow/x", answers).ok()); });
+    assert_true(elapsed < kGenerousBound);
+}
+
+void a_missing_socket_fails_at_once(void**) {
+    const DaemonClient client("unix:path=/nonexistent/recoveryd-unit/socket", kTimeoutUsec, kTimeoutUsec);
+    assert_false(client.start_flow("alice", FlowContext{}).ok());
+    assert_false(client.cancel("/io/recoveryd/Recovery1/flow/x").ok());
+}
+
+void each_call_connects_anew(void**) {
+    SilentBus bus;
+    const DaemonClient client(bus.address(), kTimeoutUsec, kTimeoutUsec);
+    (void)client.start_flow("alice", FlowContext{});
+    (void)client.next("/io/recoveryd/Recovery1/flow/x", {});
+    (void)client.cancel("/io/recoveryd/Recovery1/flow/x");
+    assert_int_equal(bus.connections(), 3);
+}
+
+void a_flow_left_open_is_cancelled(void**) {
+    SilentBus bus;
+    const DaemonClient client(bus.address(), kTimeoutUsec, kTimeoutUsec);
+    {
+        Flow flow(client, "/io/recoveryd/Recovery1/flow/x");
+        assert_false(flow.next({}).ok());
+        assert_int_equal(bus.connections(), 1);  // Next
+    }
+    assert_int_equal(bus.connections(), 1);  // Cancel, when the flow went away
+}
+
+void a_flow_is_cancelled_once(void**) {
+    SilentBus bus;
+    const DaemonClient client(bus.address(), kTimeoutUsec, kTimeoutUsec);
+    {
+        Flow flow(client, "/io/recoveryd/Recovery1/flow/x");
+        flow.cancel();
+        assert_int_equal(bus.connections(), 1);
+        Flow moved(std::move(flow));
+    }
+    assert_int_equal(bus.connections(), 0);  // neither the moved-to nor the moved-from flow cancels again
+}
+
+void the_module_uses_only_the_system_bus_socket(void**) {
+    assert_string_equal(kSystemBusAddress, "unix:path=/run/dbus/system_bus_socket");
+}
+
+}  // namespace
+
+int main() {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(start_flow_ends_by_its_deadline_on_a_silent_bus),
+        cmocka_unit_test(next_ends_by_its_own_deadline),
+        cmocka_unit_test(a_missing_socket_fails_at_once),
+        cmocka_unit_test(each_call_connects_anew),
+        cmocka_unit_test(a_flow_left_open_is_cancelled),
+        cmocka_unit_test(a_flow_is_cancelled_once),
+        cmocka_unit_test(the_module_uses_only_the_system_bus_socket),
+    };
+    return cmocka_run_group_tests(tests, nullptr, nullptr);
+}
