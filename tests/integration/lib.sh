@@ -118,3 +118,31 @@ await_audit() {
 assert_same_as_golden() {  # transcript golden-name
     diff -u "$golden_dir/$2" "$1" || fail "transcript differs from $2 (if the change is intended, update the golden file)"
 }
+
+# fake_start MODE [USER]: tests/tools/fake-recoveryd takes recoveryd's name on
+# the sandbox's bus (as root, or as USER); its log is $WORK/fake.out.
+fake_start() {
+    : > "$WORK/fake.out"
+    if [[ -n ${2:-} ]]; then
+        as_user "$2" /run/sandbox-tools/fake-recoveryd --mode "$1" >> "$WORK/fake.out" 2>&1 &
+    else
+        in_sandbox "$build_dir/tests/tools/fake-recoveryd" --mode "$1" >> "$WORK/fake.out" 2>&1 &
+    fi
+    FAKE_JOB=$!
+    for _ in $(seq 100); do
+        FAKE_PID=$(awk '/^ready/ { print $2 }' "$WORK/fake.out")
+        [[ -n $FAKE_PID ]] && return 0
+        sleep 0.1
+    done
+    fail "fake-recoveryd did not start: $(cat "$WORK/fake.out")"
+}
+
+fake_stop() {  # and wait until the bus has forgotten it
+    kill "$FAKE_PID"
+    wait "$FAKE_JOB" || true
+    for _ in $(seq 100); do
+        in_sandbox busctl --system status io.recoveryd.Recovery1 >/dev/null 2>&1 || return 0
+        sleep 0.1
+    done
+    fail "the fake daemon's name stayed on the bus"
+}

@@ -5,29 +5,6 @@
 # fake-recoveryd, which misbehaves on request and logs the calls it gets.
 source "$(dirname "$0")/lib.sh"
 
-# fake_start MODE: the stand-in daemon on the sandbox's bus; its log is $WORK/fake.out.
-fake_start() {
-    : > "$WORK/fake.out"
-    in_sandbox "$build_dir/tests/tools/fake-recoveryd" --mode "$1" >> "$WORK/fake.out" 2>&1 &
-    FAKE_JOB=$!
-    for _ in $(seq 100); do
-        FAKE_PID=$(awk '/^ready/ { print $2 }' "$WORK/fake.out")
-        [[ -n $FAKE_PID ]] && return 0
-        sleep 0.1
-    done
-    fail "fake-recoveryd did not start: $(cat "$WORK/fake.out")"
-}
-
-fake_stop() {  # and wait until the bus has forgotten it
-    kill "$FAKE_PID"
-    wait "$FAKE_JOB" || true
-    for _ in $(seq 100); do
-        in_sandbox busctl --system status io.recoveryd.Recovery1 >/dev/null 2>&1 || return 0
-        sleep 0.1
-    done
-    fail "the fake daemon's name stayed on the bus"
-}
-
 # case MODE EXPECTED-RESULT CANCELS ANSWER...: one login against the fake.
 case_() {
     local mode=$1 expected=$2 cancels=$3; shift 3

@@ -4,28 +4,6 @@
 # root is believed, which shows the fake itself works.
 source "$(dirname "$0")/lib.sh"
 
-fake_start() {  # USER: the stand-in daemon as USER; its log is $WORK/fake.out
-    : > "$WORK/fake.out"
-    as_user "$1" /run/sandbox-tools/fake-recoveryd --mode succeed >> "$WORK/fake.out" 2>&1 &
-    FAKE_JOB=$!
-    for _ in $(seq 100); do
-        FAKE_PID=$(awk '/^ready/ { print $2 }' "$WORK/fake.out")
-        [[ -n $FAKE_PID ]] && return 0
-        sleep 0.1
-    done
-    fail "fake-recoveryd did not start as $1: $(cat "$WORK/fake.out")"
-}
-
-fake_stop() {  # and wait until the bus has forgotten it
-    kill "$FAKE_PID"
-    wait "$FAKE_JOB" || true
-    for _ in $(seq 100); do
-        in_sandbox busctl --system status io.recoveryd.Recovery1 >/dev/null 2>&1 || return 0
-        sleep 0.1
-    done
-    fail "the fake daemon's name stayed on the bus"
-}
-
 cat > "$WORK/alice-owns.conf" <<'CONF'
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -41,12 +19,12 @@ in_sandbox install -m 0644 "$WORK/alice-owns.conf" /etc/dbus-1/system.d/zzz-alic
 in_sandbox busctl --system call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus ReloadConfig
 in_sandbox install -m 0755 "$build_dir/tests/tools/fake-recoveryd" /run/sandbox-tools/
 
-fake_start root
+fake_start succeed
 run_pam module-only alice as-root yes
 fake_stop
 assert_eq PAM_SUCCESS "$RESULT" "result when a root process answers 'succeeded'"
 
-fake_start alice
+fake_start succeed alice
 run_pam module-only alice as-alice yes
 fake_stop
 assert_contains "$WORK/fake.out" "StartFlow user=alice"  # alice's fake did get the call

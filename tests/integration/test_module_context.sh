@@ -4,16 +4,6 @@
 # context it receives.
 source "$(dirname "$0")/lib.sh"
 
-fake_start() {  # MODE: the stand-in daemon on the sandbox's bus; its log is $WORK/fake.out
-    : > "$WORK/fake.out"
-    in_sandbox "$build_dir/tests/tools/fake-recoveryd" --mode "$1" >> "$WORK/fake.out" 2>&1 &
-    for _ in $(seq 100); do
-        grep -q '^ready' "$WORK/fake.out" && return 0
-        sleep 0.1
-    done
-    fail "fake-recoveryd did not start: $(cat "$WORK/fake.out")"
-}
-
 # start_flow_line PREFIX...: one login (answer "yes") run under PREFIX; prints the StartFlow line the fake logged.
 start_flow_line() {
     printf 'yes\n' > "$WORK/answers"
