@@ -1,32 +1,19 @@
 #include "ctl/StatusCommand.h"
 
 #include <cstdio>
-#include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "common/TimeText.h"
 #include "ctl/ExitCode.h"
 
 namespace recoveryd::ctl {
-namespace {
-
-// ISO-8601 in UTC, stable for scripts.
-std::string iso_time(std::uint64_t epoch) {
-    std::time_t t = static_cast<std::time_t>(epoch);
-    struct tm tm {};
-    gmtime_r(&t, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return text;
-}
-
-}  // namespace
 
 std::string format_status_text(const AccountStatus& status) {
     std::string out = "Account: " + status.user + "\n";
     if (status.recovery_codes_enrolled_at == 0)
         return out + "Recovery codes: none enrolled (run 'recoveryctl enroll codes')\n";
     out += "Recovery codes: " + std::to_string(status.recovery_codes_remaining) + " left, enrolled " +
-           iso_time(status.recovery_codes_enrolled_at) + "\n";
+           utc_iso8601(static_cast<std::int64_t>(status.recovery_codes_enrolled_at)) + "\n";
     if (status.recovery_codes_remaining == 0)
         out += "All codes are used: run 'recoveryctl enroll codes' for a new set.\n";
     return out;
@@ -35,7 +22,7 @@ std::string format_status_text(const AccountStatus& status) {
 std::string format_status_json(const AccountStatus& status) {
     nlohmann::json codes = {{"remaining", status.recovery_codes_remaining}, {"enrolled_at", nullptr}};
     if (status.recovery_codes_enrolled_at != 0)
-        codes["enrolled_at"] = iso_time(status.recovery_codes_enrolled_at);
+        codes["enrolled_at"] = utc_iso8601(static_cast<std::int64_t>(status.recovery_codes_enrolled_at));
     const nlohmann::json out = {{"user", status.user}, {"recovery_codes", codes}};
     return out.dump(2) + "\n";
 }

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <utility>
 
+#include "common/TimeText.h"
 #include "daemon/audit/AuditLog.h"
 #include "daemon/crypto/SecretKey.h"
 #include "daemon/methods/RecoveryCodes.h"
@@ -18,15 +19,6 @@ namespace recoveryd {
 namespace {
 
 std::int64_t now() { return static_cast<std::int64_t>(std::time(nullptr)); }
-
-std::string iso_time(std::int64_t epoch) {
-    const std::time_t t = static_cast<std::time_t>(epoch);
-    struct tm tm {};
-    gmtime_r(&t, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return text;
-}
 
 }  // namespace
 
@@ -118,7 +110,7 @@ void AccountService::record_denial(const UserRecord& caller, const std::string& 
         return;
     std::string detail = reason;
     if (window && window->coalesced > 0)
-        detail += "; " + std::to_string(window->coalesced) + " more denials since " + iso_time(window->since) +
+        detail += "; " + std::to_string(window->coalesced) + " more denials since " + utc_iso8601(window->since) +
                   " were counted, not logged one by one";
     (void)record(caller, "enroll.recovery-codes", "denied", std::move(detail));
 }

@@ -146,3 +146,17 @@ fake_stop() {  # and wait until the bus has forgotten it
     done
     fail "the fake daemon's name stayed on the bus"
 }
+
+# sandbox_pid NAME: the pid of the process NAME in this test's sandbox (other
+# tests' sandboxes may run one of their own).
+sandbox_pid() {
+    local namespace pid
+    namespace=$(in_sandbox readlink /proc/self/ns/mnt)
+    for pid in $(pgrep -x "$1"); do
+        if [[ $(readlink "/proc/$pid/ns/mnt" 2>/dev/null) == "$namespace" ]]; then
+            echo "$pid"
+            return 0
+        fi
+    done
+    fail "no $1 runs in the sandbox"
+}

@@ -8,19 +8,6 @@ source "$(dirname "$0")/lib.sh"
 
 enroll_command="$sandbox_tool exec $SANDBOX --user alice -- /run/sandbox-tools/recoveryctl enroll codes"
 
-# The recoveryctl that runs in this test's sandbox (other tests may run theirs).
-sandbox_recoveryctl_pid() {
-    local namespace pid
-    namespace=$(in_sandbox readlink /proc/self/ns/mnt)
-    for pid in $(pgrep -x recoveryctl); do
-        if [[ $(readlink "/proc/$pid/ns/mnt" 2>/dev/null) == "$namespace" ]]; then
-            echo "$pid"
-            return 0
-        fi
-    done
-    fail "no recoveryctl runs in the sandbox"
-}
-
 terminal_echo() {  # NAME -> "on" or "off", read from outside the terminal
     local tty
     tty=$(tmux -L "$TERMINALS" display-message -p -t "$1" '#{pane_tty}')
@@ -61,7 +48,7 @@ for signal in TERM HUP QUIT INT PIPE ALRM USR1 USR2; do
     name=end-$signal
     terminal_open "$name" "stty -g >$WORK/$name.before; $enroll_command; echo \"[recoveryctl: \$?]\"; stty -g >$WORK/$name.after; stty -a"
     terminal_wait "$name" "Current password:"
-    kill -s "$signal" "$(sandbox_recoveryctl_pid)"
+    kill -s "$signal" "$(sandbox_pid recoveryctl)"
     terminal_wait "$name" "[exited:"
     assert_contains "$WORK/screen" "[recoveryctl: $((128 + $(kill -l "$signal")))]"
     assert_eq "$(cat "$WORK/$name.before")" "$(cat "$WORK/$name.after")" "terminal settings after SIG$signal"
@@ -91,7 +78,7 @@ for signal in TSTP TTIN TTOU; do
     open_shell "$name"
     terminal_type "$name" "$enroll_command"
     terminal_wait "$name" "Current password:"
-    pid=$(sandbox_recoveryctl_pid)
+    pid=$(sandbox_pid recoveryctl)
     kill -s "$signal" "$pid"
     await_stopped "$pid"
     assert_eq on "$(terminal_echo "$name")" "echo while stopped by SIG$signal"

@@ -4,24 +4,11 @@
 # its /proc files; the codes show once, without the warning meant for files.
 source "$(dirname "$0")/lib.sh"
 
-# The recoveryctl that runs in this test's sandbox (other tests may run theirs).
-sandbox_recoveryctl_pid() {
-    local namespace pid
-    namespace=$(in_sandbox readlink /proc/self/ns/mnt)
-    for pid in $(pgrep -x recoveryctl); do
-        if [[ $(readlink "/proc/$pid/ns/mnt" 2>/dev/null) == "$namespace" ]]; then
-            echo "$pid"
-            return 0
-        fi
-    done
-    fail "no recoveryctl runs in the sandbox"
-}
-
 sandbox up
 terminal_open enroll "$sandbox_tool exec $SANDBOX --user alice -- /run/sandbox-tools/recoveryctl enroll codes"
 terminal_wait enroll "Current password:"
 
-pid=$(sandbox_recoveryctl_pid)
+pid=$(sandbox_pid recoveryctl)
 assert_eq "$(in_sandbox id -u alice)" "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" "uid of recoveryctl"
 assert_eq 0 "$(stat -c %u "/proc/$pid/environ")" "owner of /proc/$pid/environ (root's while not dumpable)"
 if as_user alice cat "/proc/$pid/environ" >"$WORK/environ" 2>&1; then
