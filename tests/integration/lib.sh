@@ -25,6 +25,7 @@ cleanup() {
 trap cleanup EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }  # ctest counts exit 77 as skipped
 
 assert_eq() {  # expected actual what
     [[ $1 == "$2" ]] || fail "$3: expected '$1', got '$2'"

@@ -56,13 +56,13 @@ expect_exit 0 "userdel bob" in_sandbox userdel bob
 assert_contains "$WORK/out" "Removed 1 enrollment of bob."
 await_audit 1 "action = 'methods.forget' AND target_user = 'bob'" "audit rows of forgetting bob"
 in_sandbox useradd --create-home bob
-echo "bob:bob-old-password" | in_sandbox chpasswd
+echo "bob:bob-old-password" | in_sandbox "${STOCK_APP[@]}" chpasswd
 assert_eq none "$(codes_left bob)" "codes of the new bob"
 
 # userdel with a hook in userdel-pre.d (the name comes in $SUBJECT).
 in_sandbox sed -i '/^USERDEL_CMD/d' /etc/login.defs
 in_sandbox useradd --create-home carol
-echo "carol:carol-old-password" | in_sandbox chpasswd
+echo "carol:carol-old-password" | in_sandbox "${STOCK_APP[@]}" chpasswd
 enroll_codes carol
 in_sandbox install -d /etc/shadow-maint/userdel-pre.d
 in_sandbox ln -s "$hook" /etc/shadow-maint/userdel-pre.d/50-recoveryd-forget

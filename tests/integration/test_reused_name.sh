@@ -9,7 +9,7 @@ enroll_codes alice
 run_pam recovery-test nosuchuser unknown wrong-password yes "${CODES[0]}"
 in_sandbox userdel alice
 in_sandbox useradd -u 1500 --create-home alice
-echo 'alice:new-alice-password' | in_sandbox chpasswd
+echo 'alice:new-alice-password' | in_sandbox "${STOCK_APP[@]}" chpasswd
 
 run_pam recovery-test alice reused wrong-password yes "${CODES[0]}" taken-over-password taken-over-password
 cmp "$WORK/unknown.transcript" "$WORK/reused.transcript" || fail "the old alice's code did something"
