@@ -25,6 +25,10 @@ public:
     std::size_t open() const { return total_; }
 
 private:
+    // Calls visit(counts, key, cap) for each counter a flow from `context` occupies.
+    template <typename Visit>
+    void for_each_counter(const FlowLimits& limits, const FlowContext& context, Visit visit);
+
     std::size_t total_ = 0;
     std::map<std::int64_t, std::size_t> per_user_;
     std::map<std::string, std::size_t> per_tty_;
