@@ -5,6 +5,7 @@
 // policy that allows root. Use set_up/tear_down as cmocka fixtures.
 
 #include "tests/unit/UnitTest.h"
+#include "tests/unit/TestFiles.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -29,7 +30,7 @@ constexpr const char* kOldPassword = "old password 1234";
 constexpr const char* kNewPassword = "brand new password 5678";
 
 struct World {
-    fs::path dir;
+    TempDir dir{"flow"};  // destroyed last, after the store is closed
     Policy policy{};
     std::unique_ptr<Store> store;
     std::unique_ptr<SecretKey> key;
@@ -56,9 +57,6 @@ inline void write_file(const fs::path& path, const std::string& text) {
 
 inline int set_up(void** state) {
     auto* w = new World;
-    char templ[] = "/tmp/recoveryd-flow-XXXXXX";
-    assert_non_null(mkdtemp(templ));
-    w->dir = templ;
     {
         std::ofstream defs(w->dir / "login.defs");
         defs << "ENCRYPT_METHOD SHA512\n";
@@ -98,9 +96,7 @@ inline int set_up(void** state) {
 }
 
 inline int tear_down(void** state) {
-    auto* w = static_cast<World*>(*state);
-    fs::remove_all(w->dir);
-    delete w;
+    delete static_cast<World*>(*state);
     return 0;
 }
 

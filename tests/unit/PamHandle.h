@@ -9,21 +9,19 @@
 #include <fstream>
 #include <string>
 
+#include "tests/unit/TestFiles.h"
+
 class TestPamHandle {
 public:
     TestPamHandle(const struct pam_conv& conv, const char* user = "alice") {
-        char dir[] = "/tmp/recoveryd-unit-pam-XXXXXX";
-        dir_ = mkdtemp(dir) ? dir : "";
         std::ofstream(dir_ / "unit") << "auth required pam_permit.so\n";
         conv_ = conv;
-        if (pam_start_confdir("unit", user, &conv_, dir_.c_str(), &handle_) != PAM_SUCCESS)
+        if (pam_start_confdir("unit", user, &conv_, dir_.path().c_str(), &handle_) != PAM_SUCCESS)
             handle_ = nullptr;
     }
     ~TestPamHandle() {
         if (handle_ != nullptr)
             pam_end(handle_, PAM_SUCCESS);
-        std::error_code ignored;
-        std::filesystem::remove_all(dir_, ignored);
     }
     TestPamHandle(const TestPamHandle&) = delete;
     TestPamHandle& operator=(const TestPamHandle&) = delete;
@@ -31,7 +29,7 @@ public:
     pam_handle_t* get() const { return handle_; }
 
 private:
-    std::filesystem::path dir_;
+    TempDir dir_{"unit-pam"};
     struct pam_conv conv_ {};
     pam_handle_t* handle_ = nullptr;
 };

@@ -1,6 +1,7 @@
 // Unit tests for recovery codes: format, randomness, normalization, and
 // hashes bound to the key and the user.
 #include "tests/unit/UnitTest.h"
+#include "tests/unit/TestFiles.h"
 
 #include <filesystem>
 #include <regex>
@@ -17,12 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 struct KeyDir {
-    fs::path dir;
-    KeyDir() {
-        char pattern[] = "/tmp/recoveryd-codes-XXXXXX";
-        dir = mkdtemp(pattern);
-    }
-    ~KeyDir() { fs::remove_all(dir); }
+    TempDir dir{"codes"};
     SecretKey key(const char* name = "key") const {
         auto key = SecretKey::load_or_create(dir / name);
         assert_true(key.ok());

@@ -4,6 +4,7 @@
 // call uses a connection of its own; a flow left open is cancelled.
 // Timing is checked only against generous upper bounds.
 #include "tests/unit/UnitTest.h"
+#include "tests/unit/TestFiles.h"
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -31,8 +32,6 @@ constexpr auto kGenerousBound = std::chrono::seconds(5);  // far above 300 ms, f
 class SilentBus {
 public:
     SilentBus() {
-        char dir[] = "/tmp/recoveryd-unit-bus-XXXXXX";
-        dir_ = mkdtemp(dir) ? dir : "";
         const std::string path = dir_ / "socket";
         fd_ = UniqueFd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
         struct sockaddr_un address {};
@@ -41,10 +40,6 @@ public:
         assert_int_equal(bind(fd_.get(), reinterpret_cast<const struct sockaddr*>(&address), sizeof address), 0);
         assert_int_equal(listen(fd_.get(), 64), 0);
         address_ = "unix:path=" + path;
-    }
-    ~SilentBus() {
-        std::error_code ignored;
-        std::filesystem::remove_all(dir_, ignored);
     }
     SilentBus(const SilentBus&) = delete;
     SilentBus& operator=(const SilentBus&) = delete;
@@ -60,7 +55,7 @@ public:
     }
 
 private:
-    std::filesystem::path dir_;
+    TempDir dir_{"unit-bus"};
     UniqueFd fd_;
     std::string address_;
 };

@@ -22,16 +22,13 @@ namespace fs = std::filesystem;
 namespace {
 
 struct PolicyDir {
-    fs::path root;
+    TempDir root{"policy"};
     PolicyPaths paths;
 
     PolicyDir() {
-        char pattern[] = "/tmp/recoveryd-policy-XXXXXX";
-        root = mkdtemp(pattern);
         paths.config_file = root / "recoveryd.conf";
         paths.dropin_dir = root / "recoveryd.conf.d";
     }
-    ~PolicyDir() { fs::remove_all(root); }
 
     void write(const fs::path& path, const std::string& text) const {
         fs::create_directories(path.parent_path());

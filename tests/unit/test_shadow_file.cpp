@@ -36,17 +36,13 @@ const std::string kOriginal =
     "bob:!:19000:0:99999:7:::";  // no final newline
 
 struct ShadowDir {
-    fs::path dir;
-    fs::path path;
+    TempDir dir{"shadow"};
+    fs::path path = dir / "shadow";
     ShadowDir() {
-        char pattern[] = "/tmp/recoveryd-shadow-XXXXXX";
-        dir = mkdtemp(pattern);
-        path = dir / "shadow";
         write(kOriginal);
         assert_int_equal(chown(path.c_str(), 0, 42), 0);
         chmod(path.c_str(), 0640);
     }
-    ~ShadowDir() { fs::remove_all(dir); }
     void write(const std::string& text) const { std::ofstream(path, std::ios::binary) << text; }
     std::string read(const fs::path& p) const {
         return read_file_bytes(p);
@@ -71,11 +67,11 @@ struct ShadowDir {
         return ShadowFile(options);
     }
     std::size_t entries() const {
-        return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+        return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()));
     }
     std::set<std::string> names() const {
         std::set<std::string> found;
-        for (const auto& entry : fs::directory_iterator(dir))
+        for (const auto& entry : fs::directory_iterator(dir.path()))
             found.insert(entry.path().filename().string());
         return found;
     }

@@ -2,6 +2,7 @@
 // this system (its common-password line, else login.defs, else yescrypt),
 // and a new hash is never weaker than the account's current one.
 #include "tests/unit/UnitTest.h"
+#include "tests/unit/TestFiles.h"
 
 #include <filesystem>
 #include <fstream>
@@ -37,15 +38,12 @@ const char* const kDebian12LoginDefs =
     "#YESCRYPT_COST_FACTOR 5\n";
 
 struct PolicyDir {
-    fs::path dir;
+    TempDir dir{"hasher"};
     HashPolicyFiles files;
     PolicyDir() {
-        char pattern[] = "/tmp/recoveryd-hasher-XXXXXX";
-        dir = mkdtemp(pattern);
         files.pam_password = dir / "common-password";
         files.login_defs = dir / "login.defs";
     }
-    ~PolicyDir() { fs::remove_all(dir); }
     PolicyDir& pam(const std::string& text) {
         std::ofstream(files.pam_password) << text;
         return *this;

@@ -15,18 +15,12 @@
 #include "tests/unit/UnitTest.h"
 
 struct StoreDir {
-    std::filesystem::path dir;
-    std::filesystem::path path;
+    TempDir dir{"store"};
+    std::filesystem::path path = dir / "recoveryd.db";
 
     StoreDir() {
-        char pattern[] = "/tmp/recoveryd-store-XXXXXX";
-        dir = mkdtemp(pattern);
-        path = dir / "recoveryd.db";
         assert_true(recoveryd::init_crypto().ok());
     }
-    ~StoreDir() { std::filesystem::remove_all(dir); }
-    StoreDir(const StoreDir&) = delete;
-    StoreDir& operator=(const StoreDir&) = delete;
 
     recoveryd::Store open() const {
         auto store = recoveryd::Store::open(path);
