@@ -96,6 +96,18 @@ run_pam() {
         --answers "$WORK/$name.answers" --transcript "$WORK/$name.transcript" || true)
 }
 
+# codes_left USER: "none" when USER has no codes enrolled, else how many are
+# left, as USER's own `recoveryctl status` says.
+codes_left() {
+    local status
+    status=$(as_user "$1" /run/sandbox-tools/recoveryctl status --json)
+    if grep -q '"enrolled_at": null' <<<"$status"; then
+        echo none
+    else
+        grep -oE '"remaining": [0-9]+' <<<"$status" | grep -oE '[0-9]+'
+    fi
+}
+
 password_works() {  # USER PASSWORD -> 0 iff plain pam_unix accepts it
     run_pam plain-test "$1" check "$2"
     [[ $RESULT == PAM_SUCCESS ]]

@@ -19,5 +19,5 @@ assert_eq "$before" "$(audit "1")" "audit rows after refused calls"
 assert_eq "$invalid" "$(peer answers alice 2)" "Next with two answers to one prompt"
 assert_eq "$invalid" "$(peer answers alice 0)" "Next with no answer to a prompt"
 assert_eq 0 "$(audit "action = 'code.verify'")" "codes checked after malformed answers"
-assert_eq 10 "$(as_user alice /run/sandbox-tools/recoveryctl status --json | grep -o '"remaining": [0-9]*' | grep -o '[0-9]*$')" "codes left"
+assert_eq 10 "$(codes_left alice)" "codes left"
 echo PASS

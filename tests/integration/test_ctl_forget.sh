@@ -8,16 +8,6 @@ source "$(dirname "$0")/lib.sh"
 recoveryctl=/run/sandbox-tools/recoveryctl
 hook=$build_dir/ctl/forget-user
 
-codes_left() {  # USER -> "none" or the number of codes left, as USER sees it
-    local status
-    status=$(as_user "$1" "$recoveryctl" status --json)
-    if grep -q '"enrolled_at": null' <<<"$status"; then
-        echo none
-    else
-        grep -oE '"remaining": [0-9]+' <<<"$status" | grep -oE '[0-9]+'
-    fi
-}
-
 expect_exit() {  # STATUS WHAT COMMAND...: runs COMMAND (output in $WORK/out), checks its exit status
     local expected=$1 what=$2 status=0
     shift 2

@@ -26,7 +26,7 @@ assert_eq 1 "$(audit "action = 'code.verify' AND outcome = 'ok' AND service = 'r
 assert_eq 1 "$(audit "action = 'code.verify' AND outcome = 'failed'")" "rejected code rows"
 assert_eq 1 "$(audit "action = 'password.rotate' AND outcome = 'ok' AND target_user = 'alice'")" "rotation rows"
 assert_eq 1 "$(audit "action = 'enroll.recovery-codes' AND outcome = 'ok' AND actor = 'uid:$(in_sandbox id -u alice)'")" "enrollment rows"
-assert_eq 9 "$(as_user alice /run/sandbox-tools/recoveryctl status --json | grep -o '"remaining": [0-9]*' | grep -o '[0-9]*$')" "codes left"
+assert_eq 9 "$(codes_left alice)" "codes left"
 
 # No secret in the audit log or the daemon's output.
 in_sandbox sqlite3 /var/lib/recoveryd/recoveryd.db "SELECT * FROM audit" > "$WORK/audit.txt"
