@@ -1,0 +1,44 @@
+#pragma once
+// Runs a program the daemon trusts (the notify hook), as root, directly
+// (never through a shell), with a clean environment and a time limit. Called
+// on a worker thread: it blocks until the program ends or its time is up.
+// It keeps no global state, so several threads may run programs at once.
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/Result.h"
+
+namespace recoveryd {
+
+struct ProcessSpec {
+    std::filesystem::path program;          // absolute; run directly, never through a shell
+    std::vector<std::string> arguments;     // argv[1..]; argv[0] is program's file name
+    std::vector<std::string> environment;   // "NAME=value", the whole environment (nothing inherited)
+    std::chrono::milliseconds timeout;      // then the process group is killed (SIGKILL)
+};
+
+struct ProcessExit {
+    enum class How { Exited, Signaled, TimedOut } how;
+    // Exit code, or signal number. For TimedOut: how the program ended after
+    // the kill (normally SIGKILL).
+    int status;
+    // The first <= 1 KiB the program wrote on stderr, as raw bytes: sanitize
+    // before it reaches a log or a terminal.
+    std::string stderr_head;
+    bool succeeded() const;  // Exited with 0
+};
+
+inline constexpr std::size_t kStderrHeadBytes = 1024;
+
+// Starts spec.program in a process group of its own, stdin and stdout on
+// /dev/null, stderr on a pipe drained to the end, no other descriptor, signal
+// mask and dispositions reset. Waits at most spec.timeout (monotonic clock),
+// then kills the whole group. Programs it left running in the background are
+// not waited for. An Error only when the program could not be started
+// (InvalidArgument for a malformed spec).
+Result<ProcessExit> run_process(const ProcessSpec& spec);
+
+}  // namespace recoveryd
