@@ -34,11 +34,13 @@ struct ProcessExit {
 inline constexpr std::size_t kStderrHeadBytes = 1024;
 
 // Starts spec.program in a process group of its own, stdin and stdout on
-// /dev/null, stderr on a pipe drained to the end, no other descriptor, signal
+// /dev/null, stderr on a pipe drained while it runs, no other descriptor, signal
 // mask and dispositions reset. Waits at most spec.timeout (monotonic clock),
 // then kills the whole group. Programs it left running in the background are
-// not waited for. An Error only when the program could not be started
-// (InvalidArgument for a malformed spec).
+// not waited for. An Error when the program could not be started
+// (InvalidArgument for a malformed spec), or, rarely, when how it ended
+// cannot be known (Internal: waiting failed, or SIGCHLD is ignored so the
+// kernel reaped it); the program is not left running either way.
 Result<ProcessExit> run_process(const ProcessSpec& spec);
 
 }  // namespace recoveryd

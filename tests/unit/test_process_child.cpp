@@ -225,6 +225,21 @@ void signal_mask_and_dispositions_are_reset(void**) {
     assert_int_equal(interrupted.status, SIGINT);
 }
 
+// With SIGCHLD ignored the kernel reaps the child and its exit status is
+// lost: that must be an error, never a made-up success.
+void an_exit_status_that_cannot_be_known_is_an_error(void**) {
+    TempDir dir{"process-sigchld"};
+    const auto script = write_script(dir, "exit3.sh", "exit 3\n");
+    struct sigaction ignore {};
+    struct sigaction previous {};
+    ignore.sa_handler = SIG_IGN;
+    assert_int_equal(sigaction(SIGCHLD, &ignore, &previous), 0);
+    const auto result = run_process(spec_for(script, {}));
+    assert_int_equal(sigaction(SIGCHLD, &previous, nullptr), 0);
+    assert_false(result.ok());
+    assert_int_equal(static_cast<int>(result.error().code), static_cast<int>(ErrorCode::Internal));
+}
+
 void megabytes_on_stderr_keep_one_kib_and_never_block(void**) {
     TempDir dir{"process-stderr"};
     const auto script = write_script(dir, "noisy.sh",
@@ -294,6 +309,7 @@ int main() {
         cmocka_unit_test(a_background_process_holding_stderr_does_not_delay_the_result),
         cmocka_unit_test(exit_codes_signals_and_stderr_are_reported),
         cmocka_unit_test(signal_mask_and_dispositions_are_reset),
+        cmocka_unit_test(an_exit_status_that_cannot_be_known_is_an_error),
         cmocka_unit_test(megabytes_on_stderr_keep_one_kib_and_never_block),
         cmocka_unit_test(several_threads_run_programs_at_once),
         cmocka_unit_test(a_malformed_spec_is_refused_and_nothing_runs),
