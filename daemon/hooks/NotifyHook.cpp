@@ -126,6 +126,8 @@ Result<std::vector<std::string>> hook_environment(const HookEvent& event) {
 Result<void> check_hook_path(const fs::path& path) {
     if (!path.is_absolute())
         return unsafe(path, "must be an absolute path");
+    if (!path.has_filename())  // "/etc/hook/" names a directory, whatever is there
+        return unsafe(path, "names a directory, not a program");
     const fs::path root = "/";
     auto root_status = lstat_entry(path, root);
     if (!root_status)

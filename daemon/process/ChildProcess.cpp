@@ -29,6 +29,7 @@ bool ProcessExit::succeeded() const {
 namespace {
 
 using Clock = std::chrono::steady_clock;  // CLOCK_MONOTONIC: moving the wall clock changes nothing
+constexpr std::chrono::milliseconds kMaxTimeout = std::chrono::hours(24);
 
 std::string errno_text(int error) {
     return std::generic_category().message(error);  // strerror is not thread-safe
@@ -73,8 +74,9 @@ Result<void> validate_spec(const ProcessSpec& spec) {
         return invalid("the program to run must be an absolute path to a file");
     if (std::any_of(spec.arguments.begin(), spec.arguments.end(), [](const auto& a) { return has_nul(a); }))
         return invalid("program arguments must not contain NUL");
-    if (spec.timeout <= std::chrono::milliseconds::zero())
-        return invalid("the program's time limit must be positive");
+    // Bounded so the deadline cannot overflow the clock.
+    if (spec.timeout <= std::chrono::milliseconds::zero() || spec.timeout > kMaxTimeout)
+        return invalid("the program's time limit must be positive and at most a day");
     return validate_environment(spec.environment);
 }
 
@@ -257,11 +259,15 @@ void kill_group(pid_t pid, int pidfd) {
         pidfd_send_signal(pidfd, SIGKILL, nullptr, 0);
 }
 
-int reap(pid_t pid) {
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+// Fails only when someone else reaped it (SIGCHLD ignored): then how it
+// ended is unknown, which is not a success.
+bool reap(pid_t pid, int& status) {
+    for (;;) {
+        if (waitpid(pid, &status, 0) == pid)
+            return true;
+        if (errno != EINTR)
+            return false;
     }
-    return status;
 }
 
 ProcessExit exit_of(int wait_status, bool timed_out, std::string stderr_head) {
@@ -295,17 +301,21 @@ Result<ProcessExit> run_process(const ProcessSpec& spec) {
     if (!pidfd.valid()) {
         const int error = errno;
         kill_group(*pid, -1);
-        reap(*pid);
+        int ignored = 0;
+        reap(*pid, ignored);
         return make_error(ErrorCode::Internal, "could not watch " + spec.program.native() + ": " + errno_text(error));
     }
     StderrHead head;
     const Ending ending = wait_for_exit(pidfd.get(), pipe->read_end.get(), deadline, head);
     if (ending != Ending::Exited)
         kill_group(*pid, pidfd.get());
-    const int status = reap(*pid);
+    int status = 0;
+    const bool reaped = reap(*pid, status);
     head.read_rest(pipe->read_end.get());
     if (ending == Ending::PollFailed)
         return make_error(ErrorCode::Internal, "could not wait for " + spec.program.native() + "; it was stopped");
+    if (!reaped)
+        return make_error(ErrorCode::Internal, "could not learn how " + spec.program.native() + " ended");
     return exit_of(status, ending == Ending::DeadlinePassed, head.take());
 }
 

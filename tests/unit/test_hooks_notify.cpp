@@ -119,6 +119,9 @@ void a_missing_file_or_a_directory_is_refused(void**) {
     fs::create_directory(dir / "hooks");
     chmod((dir / "hooks").c_str(), 0755);
     expect_refused(dir / "hooks");
+    write_hook(dir / "hooks" / "notify", "exit 0\n");
+    expect_accepted(dir / "hooks" / "notify");
+    expect_refused(dir.path().string() + "/hooks/notify/");
     expect_refused(dir.path());
 }
 

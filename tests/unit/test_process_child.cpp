@@ -286,6 +286,8 @@ void a_malformed_spec_is_refused_and_nothing_runs(void**) {
     expect_invalid(spec_for("touch.sh", {}));
     expect_invalid(spec_for(script, {std::string("a\0b", 3)}));
     expect_invalid(spec_for(script, {}, 0ms));
+    expect_invalid(spec_for(script, {}, -1ms));
+    expect_invalid(spec_for(script, {}, std::chrono::milliseconds::max()));
     for (const char* entry : {"NOVALUE", "=value", "1ST=x", "BAD-NAME=x", "A B=x"})
         expect_invalid(ProcessSpec{script, {}, {entry}, 10s});
     expect_invalid(ProcessSpec{script, {}, {std::string("NAME=a\0b", 8)}, 10s});
