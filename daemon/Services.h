@@ -2,9 +2,11 @@
 // The daemon's long-lived components, built once in main.cpp and handed by
 // reference to whatever makes decisions (flows, account operations).
 
+#include "common/ClockReading.h"
+
 namespace recoveryd {
 
-struct Policy;
+class CurrentPolicy;
 class Store;
 class SecretKey;
 class AuditLog;
@@ -12,12 +14,13 @@ class ShadowFile;
 class PasswordHasher;
 
 struct Services {
-    const Policy& policy;
+    CurrentPolicy& policy;  // take a snapshot with get()
     Store& store;
     const SecretKey& key;
     AuditLog& audit;
     ShadowFile& shadow;
     const PasswordHasher& hasher;
+    ClockReading (*clock)() = read_clock;  // what expiry is judged by; tests pass their own
 };
 
 }  // namespace recoveryd

@@ -19,6 +19,7 @@
 #include "daemon/audit/AuditLog.h"
 #include "daemon/bus/BusServer.h"
 #include "daemon/crypto/SecretKey.h"
+#include "daemon/policy/CurrentPolicy.h"
 #include "daemon/policy/PolicyLoader.h"
 #include "daemon/shadow/PasswordHasher.h"
 #include "daemon/shadow/ShadowFile.h"
@@ -49,7 +50,7 @@ Result<void> prepare_state_directory() {
     return {};
 }
 
-int serve(const Policy& policy) {
+int serve(Policy loaded) {
     if (::geteuid() != 0)
         return fail("must run as root");
     if (auto ready = prepare_state_directory(); !ready)
@@ -70,6 +71,7 @@ int serve(const Policy& policy) {
     else if (*removed > 0)
         std::fprintf(stderr, "recoveryd: removed %zu temp file(s) left by an interrupted shadow rewrite\n", *removed);
     AuditLog audit(*store);
+    CurrentPolicy policy(std::move(loaded));
     Services services{policy, *store, *key, audit, shadow, *hasher};
 
     sd_event* raw_event = nullptr;
@@ -113,7 +115,7 @@ int main(int argc, char** argv) {
             std::fputs(describe_policy(*policy).c_str(), stdout);
             return EXIT_SUCCESS;
         }
-        return serve(*policy);
+        return serve(std::move(*policy));
     } catch (const std::exception& e) {
         return fail(std::string("unexpected error: ") + e.what());
     }

@@ -9,7 +9,7 @@
 #include "daemon/crypto/SecretKey.h"
 #include "daemon/methods/RecoveryCodes.h"
 #include "daemon/policy/Eligibility.h"
-#include "daemon/policy/Policy.h"
+#include "daemon/policy/CurrentPolicy.h"
 #include "daemon/shadow/PasswordHasher.h"
 #include "daemon/shadow/ShadowFile.h"
 #include "daemon/store/Store.h"
@@ -75,7 +75,7 @@ Result<std::vector<Secret>> AccountService::enroll_recovery_codes(uid_t caller, 
     }
     if (auto cleared = services_.store.password_check_succeeded(account->uid); !cleared)
         return cleared.error();
-    if (!may_recover(services_.policy, *account)) {
+    if (!may_recover(*services_.policy.get(), *account)) {
         (void)record(*account, "enroll.recovery-codes", "denied", "account not recoverable by policy");
         return make_error(ErrorCode::AccessDenied,
                           "the recovery policy does not allow account recovery for this account; "

@@ -1,19 +1,206 @@
 #include "daemon/admin/AdminService.h"
 
+#include <ctime>
+
+#include "daemon/account/AccountService.h"
+#include "daemon/admin/FaillockTally.h"
 #include "daemon/audit/AuditLog.h"
-#include "daemon/store/Store.h"
+#include "daemon/crypto/SecretKey.h"
+#include "daemon/methods/ApprovalCodes.h"
+#include "daemon/policy/AccountCheck.h"
+#include "daemon/policy/CurrentPolicy.h"
+#include "daemon/shadow/PasswordHasher.h"
+#include "daemon/shadow/ShadowFile.h"
+#include "daemon/users/UserDatabase.h"
 
 namespace recoveryd {
+namespace {
+
+constexpr std::int64_t kMicroseconds = 1000000;
+
+long today() { return static_cast<long>(std::time(nullptr) / 86400); }
+
+}  // namespace
+
+Result<Administrator> AdminService::admit(uid_t caller) {
+    auto admin = identify_administrator(caller, *services_.policy.get());
+    if (admin || admin.error().code != ErrorCode::AccessDenied)
+        return admin;
+    // Anyone may call: refusals share one audit row per uid per hour.
+    const auto window = services_.store.note_denial(caller, static_cast<std::int64_t>(std::time(nullptr)),
+                                                    AccountService::kDenialWindowSeconds);
+    if (window && window->write_row) {
+        AuditRecord entry{};
+        entry.actor = "uid:" + std::to_string(caller);
+        entry.action = "admin.authorize";
+        entry.outcome = "denied";
+        entry.detail = "not an administrator";
+        if (window->coalesced > 0)
+            entry.detail += "; " + std::to_string(window->coalesced) + " more refusal(s) in the previous window";
+        (void)services_.audit.record(std::move(entry));
+    }
+    return admin;
+}
+
+Result<void> AdminService::record(const Administrator& admin, const std::string& user, const char* action,
+                                  const char* outcome, std::string detail) {
+    AuditRecord entry{};
+    entry.actor = admin.actor();
+    entry.target_user = user;
+    entry.action = action;
+    entry.outcome = outcome;
+    entry.detail = std::move(detail);
+    return services_.audit.record(std::move(entry));
+}
+
+Error AdminService::refused(const Administrator& admin, const std::string& user, const char* action,
+                            const Error& why) {
+    (void)record(admin, user, action, why.code == ErrorCode::AccessDenied ? "denied" : "error", why.message);
+    return why;
+}
+
+Result<std::int64_t> AdminService::recoverable_uid(const Policy& policy, const std::string& user) {
+    const auto account = check_account(policy, services_.shadow, user, today());
+    if (!account)
+        return account.error();
+    if (!account->recoverable())
+        return make_error(ErrorCode::AccessDenied,
+                          user + " cannot be recovered here: " + account->summary() +
+                              " (see recoveryd --check-policy, and usermod -U or chage -E -1 for a locked or "
+                              "expired account)");
+    return account->uid;
+}
+
+// ---- requests for help ----
+
+Result<std::vector<HelpRequest>> AdminService::list_requests(const Administrator& admin, const RequestFilter& filter) {
+    auto requests = services_.store.list_requests(filter, services_.clock());
+    if (!requests)
+        return requests;
+    // Contact details are personal data: who read them is on record.
+    if (auto logged = record(admin, filter.user, "requests.list", "ok",
+                             std::to_string(requests->size()) + " request(s)");
+        !logged)
+        return logged.error();
+    return requests;
+}
+
+Result<Approval> AdminService::approve(const Administrator& admin, std::string_view typed_id, const std::string& note) {
+    const auto policy = services_.policy.get();
+    const auto id = normalize_request_id(typed_id);
+    if (!id)
+        return id.error();
+    const auto request = services_.store.find_request(*id, services_.clock());
+    if (!request)
+        return request.error();
+    const auto uid = recoverable_uid(*policy, request->user);
+    if (!uid)
+        return refused(admin, request->user, "request.approve", uid.error());
+    Approval approval{generate_approval_code(), 0};
+    const auto normalized = normalize_approval_code(approval.code.view());
+    if (!normalized)
+        return make_error(ErrorCode::Internal, "a generated approval code did not normalize");
+    ApprovalGrant grant{*id,
+                        request->user,
+                        *uid,
+                        hash_approval_code(services_.key, request->user, *uid, *normalized),
+                        policy->admin.approval_code_lifetime.count() * kMicroseconds,
+                        admin.actor(),
+                        note};
+    // Audited before the code exists anywhere but here: an approval that
+    // cannot be recorded does not happen.
+    const std::string shown = format_request_id(*id);
+    if (auto logged = record(admin, request->user, "request.approve", "ok", "request " + shown + "; note: " + note);
+        !logged)
+        return logged.error();
+    auto expires = services_.store.approve_request(grant, services_.clock());
+    if (!expires)
+        return refused(admin, request->user, "request.approve", expires.error());
+    approval.expires_at = *expires;
+    return approval;
+}
+
+Result<void> AdminService::deny(const Administrator& admin, std::string_view typed_id, const std::string& reason) {
+    const auto id = normalize_request_id(typed_id);
+    if (!id)
+        return id.error();
+    const auto request = services_.store.find_request(*id, services_.clock());
+    if (!request)
+        return request.error();
+    if (auto denied = services_.store.deny_request(*id, admin.actor(), reason, services_.clock()); !denied)
+        return refused(admin, request->user, "request.deny", denied.error());
+    return record(admin, request->user, "request.deny", "ok",
+                  "request " + format_request_id(*id) + "; reason: " + reason);
+}
+
+// ---- accounts ----
+
+Result<Secret> AdminService::reset_password(const Administrator& admin, const std::string& user) {
+    const auto policy = services_.policy.get();
+    const auto uid = recoverable_uid(*policy, user);
+    if (!uid)
+        return refused(admin, user, "password.reset", uid.error());
+    const auto entry = services_.shadow.find(user);
+    if (!entry)
+        return refused(admin, user, "password.reset", entry.error());
+    Secret password = generate_temporary_password(policy->min_password_length);
+    const auto hash = services_.hasher.hash(password, entry->password_hash);
+    if (!hash)
+        return refused(admin, user, "password.reset", hash.error());
+    // Day 0: pam_unix asks for a new password at the next login.
+    if (auto written = services_.shadow.set_password_hash(user, hash->view(), 0); !written)
+        return refused(admin, user, "password.reset", written.error());
+    if (auto logged = record(admin, user, "password.reset", "ok", "temporary password; change required at next login");
+        !logged)
+        return logged.error();
+    return password;
+}
+
+Result<void> AdminService::unlock(const Administrator& admin, const std::string& user) {
+    const auto account = find_user_by_name(user);
+    if (!account)
+        return refused(admin, user, "account.unlock",
+                       account.error().code == ErrorCode::NotFound
+                           ? make_error(ErrorCode::NotFound, "there is no user " + user)
+                           : account.error());
+    if (auto reset = reset_faillock_tally(user); !reset)
+        return refused(admin, user, "account.unlock", reset.error());
+    if (auto cleared = services_.store.password_check_succeeded(account->uid); !cleared)
+        return refused(admin, user, "account.unlock", cleared.error());
+    return record(admin, user, "account.unlock", "ok", "pam_faillock tally and recoveryd's counters reset");
+}
+
+// ---- audit and policy ----
+
+Result<std::vector<AuditRow>> AdminService::list_audit(const Administrator& admin, const AuditFilter& filter) {
+    auto rows = services_.store.list_audit(filter);
+    if (!rows)
+        return rows;
+    if (auto logged = record(admin, filter.user, "audit.list", "ok", std::to_string(rows->size()) + " row(s)");
+        !logged)
+        return logged.error();
+    return rows;
+}
+
+Result<void> AdminService::reload_policy(const Administrator& admin) {
+    auto loaded = load_policy_();
+    if (!loaded) {
+        (void)record(admin, {}, "policy.reload", "failed", loaded.error().message);
+        return make_error(ErrorCode::InvalidArgument, loaded.error().message + " (the policy in force stays)");
+    }
+    if (auto logged = record(admin, {}, "policy.reload", "ok"); !logged)
+        return logged;
+    services_.policy.replace(std::move(*loaded));
+    return {};
+}
 
 Result<std::size_t> AdminService::forget_user(uid_t administrator, const std::string& user) {
-    AuditRecord entry{};
-    entry.actor = "uid:" + std::to_string(administrator);
-    entry.target_user = user;
-    entry.action = "methods.forget";
+    const Administrator root{administrator, administrator == 0 ? "root" : std::string()};
     const auto removed = services_.store.forget_user(user);
-    entry.outcome = removed ? "ok" : "error";
-    entry.detail = removed ? std::to_string(*removed) + " enrollment(s) removed" : removed.error().message;
-    if (auto logged = services_.audit.record(std::move(entry)); !logged && removed)
+    if (!removed)
+        return refused(root, user, "methods.forget", removed.error());
+    if (auto logged = record(root, user, "methods.forget", "ok", std::to_string(*removed) + " enrollment(s) removed");
+        !logged)
         return logged.error();
     return removed;
 }

@@ -1,27 +1,76 @@
 #pragma once
-// What administrators do over the Admin interface. The bus layer has
-// authorized the caller and runs these on a worker (they touch the store).
+// What administrators do over the Admin interface: answer requests for
+// help, reset passwords, unlock accounts, read the audit log, reload the
+// policy. The bus layer has identified the caller and runs these on a
+// worker (they touch NSS, the store, /etc/shadow and child processes);
+// each one first makes sure the caller administers (Administrators.h) and
+// writes an audit row with the administrator as actor.
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 #include "common/Result.h"
+#include "common/Secret.h"
 #include "daemon/Services.h"
+#include "daemon/admin/Administrators.h"
+#include "daemon/policy/Policy.h"
+#include "daemon/store/Store.h"
 
 namespace recoveryd {
 
+struct Approval {
+    Secret code;  // grouped, as the administrator reads it out
+    std::int64_t expires_at = 0;  // microseconds since the epoch
+};
+
 class AdminService {
 public:
-    explicit AdminService(Services& services) : services_(services) {}
+    using PolicySource = std::function<Result<Policy>()>;
 
-    // Deletes every method enrolled under the name `user`, whatever uid it
-    // was bound to (for userdel: a reused name must start with nothing).
-    // Audited as methods.forget with the administrator as actor.
+    // `load_policy` reads the policy files for ReloadPolicy.
+    AdminService(Services& services, PolicySource load_policy)
+        : services_(services), load_policy_(std::move(load_policy)) {}
+
+    // The caller's right to administer, judged now under the current policy;
+    // a refusal is audited (one row per uid per hour, the rest counted).
+    Result<Administrator> admit(uid_t caller);
+
+    Result<std::vector<HelpRequest>> list_requests(const Administrator& admin, const RequestFilter& filter);
+    // `id` as typed ("k7q-4mz" is fine). Refused for an account that may not
+    // recover (unknown, excluded, locked, disabled, expired) or that is no
+    // longer the one the request was filed for.
+    Result<Approval> approve(const Administrator& admin, std::string_view id, const std::string& note);
+    Result<void> deny(const Administrator& admin, std::string_view id, const std::string& reason);
+    // A temporary password, set with last-change day 0 so pam_unix makes
+    // the user choose a new one at the next login. Refused like approve().
+    Result<Secret> reset_password(const Administrator& admin, const std::string& user);
+    // Resets the user's pam_faillock tally and recoveryd's own counters.
+    Result<void> unlock(const Administrator& admin, const std::string& user);
+    Result<std::vector<AuditRow>> list_audit(const Administrator& admin, const AuditFilter& filter);
+    // A bad file is refused (InvalidArgument naming file:line) and the
+    // policy in force stays.
+    Result<void> reload_policy(const Administrator& admin);
+
+    // Root only (checked by the bus layer). Deletes every method enrolled
+    // under the name `user`, whatever uid it was bound to (for userdel: a
+    // reused name must start with nothing). Audited as methods.forget.
     Result<std::size_t> forget_user(uid_t administrator, const std::string& user);
 
 private:
+    // One audit row with the administrator as actor; fails closed.
+    Result<void> record(const Administrator& admin, const std::string& user, const char* action,
+                        const char* outcome, std::string detail = {});
+    // Audits a refusal of `action` and passes the error on.
+    Error refused(const Administrator& admin, const std::string& user, const char* action, const Error& why);
+    // Whether the account may be recovered now; AccessDenied saying why not.
+    Result<std::int64_t> recoverable_uid(const Policy& policy, const std::string& user);
+
     Services& services_;
+    PolicySource load_policy_;
 };
 
 }  // namespace recoveryd

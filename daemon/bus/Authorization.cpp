@@ -38,9 +38,8 @@ Result<Caller> authorize_flow(sd_bus_message* message) { return require_root(mes
 Result<Caller> authorize_account(sd_bus_message* message) { return identify_caller(message); }
 
 Result<Caller> authorize_admin(sd_bus_message* message, AdminScope scope) {
-    (void)scope;  // the policy has no administrator groups yet: both scopes mean root
     auto caller = identify_caller(message);
-    if (caller && caller->uid != 0)
+    if (caller && scope == AdminScope::RootOnly && caller->uid != 0)
         return make_error(ErrorCode::AccessDenied, "permission denied: only root may do this");
     return caller;
 }

@@ -27,8 +27,11 @@ Result<Caller> authorize_flow(sd_bus_message* message);
 // Account: any local user, on their own account (the caller's uid).
 Result<Caller> authorize_account(sd_bus_message* message);
 
-// Admin: root for RootOnly methods (ForgetUser); root or a member of the
-// policy's administrator groups for the others, once the policy has them.
+// Admin: RootOnly methods (ForgetUser) are refused here to anyone but root.
+// For the others this gives the caller only: whether the caller
+// administers (root, or a member of the policy's [Admin] Groups) depends on
+// the user database, which may block, so it is judged on the worker, first
+// thing, by AdminService::admit; AdminObject::submit is the one path.
 enum class AdminScope { RootOnly, Administrators };
 Result<Caller> authorize_admin(sd_bus_message* message, AdminScope scope);
 

@@ -10,7 +10,8 @@
 #include "daemon/bus/HandlerGuard.h"
 #include "daemon/bus/MessageReader.h"
 #include "daemon/bus/PendingCall.h"
-#include "daemon/policy/Policy.h"
+#include "daemon/policy/CurrentPolicy.h"
+#include "daemon/policy/PolicyLoader.h"
 
 namespace recoveryd {
 
@@ -52,11 +53,17 @@ Result<void> BusServer::export_objects(sd_event* event) {
     if (!shadow_writer)
         return shadow_writer.error();
     shadow_writer_ = std::move(shadow_writer.value());
+    auto hooks = WorkerPool::start(event, 1, kMaxQueuedHooks);
+    if (!hooks)
+        return hooks.error();
+    hooks_ = std::move(hooks.value());
+    announcer_ = std::make_unique<RequestAnnouncer>(bus_.get(), *hooks_);
 
     static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("StartFlow", SD_BUS_ARGS("s", user, "a{sv}", context), SD_BUS_RESULT("o", flow),
                                 on_start_flow, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_SIGNAL_WITH_ARGS("RequestFiled", SD_BUS_ARGS("s", id, "s", user), 0),
         SD_BUS_VTABLE_END,
     };
     sd_bus_slot* slot = nullptr;
@@ -66,9 +73,11 @@ Result<void> BusServer::export_objects(sd_event* event) {
         return bus_failure("cannot export the Manager interface", r);
     manager_slot_.reset(slot);
 
-    flows_ = std::make_unique<FlowRegistry>(bus_.get(), event, services_, *workers_, *shadow_writer_);
+    flows_ = std::make_unique<FlowRegistry>(
+        bus_.get(), event, services_, *workers_, *shadow_writer_,
+        [this](const FiledRequest& filed, const FlowJobContext& job) { announcer_->announce(filed, job); });
     account_ = std::make_unique<AccountObject>(services_, *workers_);
-    admin_ = std::make_unique<AdminObject>(services_, *workers_);
+    admin_ = std::make_unique<AdminObject>(services_, *workers_, *shadow_writer_, [] { return load_policy(); });
     for (auto exported : {flows_->export_flows(), account_->export_on(bus_.get()), admin_->export_on(bus_.get())})
         if (!exported)
             return exported;
@@ -86,7 +95,7 @@ int BusServer::on_start_flow(sd_bus_message* message, void* userdata, sd_bus_err
         auto context = read_flow_context(message);
         if (!context)
             return reply_with_error(error, context.error());
-        if (!self.services_.policy.enabled)
+        if (!self.services_.policy.get()->enabled)
             return reply_with_error(error, make_error(ErrorCode::Unavailable,
                                                       "account recovery is turned off by the recovery policy"));
         auto started = self.flows_->start(PendingCall(message), std::move(user.value()), std::move(context.value()));

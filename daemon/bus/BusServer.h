@@ -11,6 +11,7 @@
 #include "daemon/bus/AccountObject.h"
 #include "daemon/bus/AdminObject.h"
 #include "daemon/bus/FlowRegistry.h"
+#include "daemon/bus/RequestAnnouncer.h"
 #include "daemon/workers/WorkerPool.h"
 
 namespace recoveryd {
@@ -20,6 +21,9 @@ public:
     // Threads for blocking work, and a bound on what may wait for them.
     static constexpr std::size_t kWorkers = 4;
     static constexpr std::size_t kMaxQueuedJobs = 512;
+    // Notify hooks run one at a time on their own thread; beyond this many
+    // waiting, a request is announced by the signal only.
+    static constexpr std::size_t kMaxQueuedHooks = 64;
 
     // Connects (honouring DBUS_SYSTEM_BUS_ADDRESS), exports the objects, then
     // takes the well-known name, so no call can arrive before the objects.
@@ -39,6 +43,8 @@ private:
     // the work in progress (a shadow rewrite is never cut off).
     std::unique_ptr<WorkerPool> workers_;
     std::unique_ptr<WorkerPool> shadow_writer_;
+    std::unique_ptr<WorkerPool> hooks_;
+    std::unique_ptr<RequestAnnouncer> announcer_;
     std::unique_ptr<FlowRegistry> flows_;
     std::unique_ptr<AccountObject> account_;
     std::unique_ptr<AdminObject> admin_;

@@ -11,7 +11,7 @@
 #include "daemon/bus/HandlerGuard.h"
 #include "daemon/bus/MessageReader.h"
 #include "daemon/flow/Flow.h"
-#include "daemon/policy/Policy.h"
+#include "daemon/policy/CurrentPolicy.h"
 
 namespace recoveryd {
 
@@ -68,8 +68,9 @@ Error conversation_ended() {
 }  // namespace
 
 FlowRegistry::FlowRegistry(sd_bus* bus, sd_event* event, Services& services, WorkerPool& workers,
-                           WorkerPool& shadow_writer)
-    : bus_(bus), event_(event), services_(services), workers_(workers), shadow_writer_(shadow_writer) {}
+                           WorkerPool& shadow_writer, RequestFiledHandler on_request_filed)
+    : bus_(bus), event_(event), services_(services), workers_(workers), shadow_writer_(shadow_writer),
+      on_request_filed_(std::move(on_request_filed)) {}
 
 FlowRegistry::~FlowRegistry() = default;
 
@@ -113,11 +114,14 @@ FlowRegistry::Entry* FlowRegistry::open_flow(const std::string& path) {
 }
 
 Result<void> FlowRegistry::start(const PendingCall& call, std::string user, FlowContext context) {
-    if (auto admitted = quota_.admit(services_.policy.limits, context); !admitted)
+    auto policy = services_.policy.get();
+    if (auto admitted = quota_.admit(policy->limits, context); !admitted)
         return admitted;
-    auto entry = std::make_unique<Entry>(Entry{this, new_flow_path(), Flow(services_, std::move(user), std::move(context)), {}});
+    const auto timeout = to_usec(policy->flow_timeout);
+    auto entry = std::make_unique<Entry>(
+        Entry{this, new_flow_path(), Flow(services_, std::move(policy), std::move(user), std::move(context)), {}});
     sd_event_source* timer = nullptr;
-    if (sd_event_add_time_relative(event_, &timer, CLOCK_BOOTTIME, to_usec(services_.policy.flow_timeout), 0,
+    if (sd_event_add_time_relative(event_, &timer, CLOCK_BOOTTIME, timeout, 0,
                                    on_idle_timeout, entry.get()) < 0) {
         quota_.release(entry->flow.context());
         return make_error(ErrorCode::Internal, "could not set up the recovery conversation");
@@ -170,6 +174,8 @@ Result<void> FlowRegistry::run_job(Entry& entry, FlowJob job, const PendingCall&
                 retire(*done, "flow.error");
                 return call.fail(outcome.error());
             }
+            if (outcome->filed && on_request_filed_)
+                on_request_filed_(*outcome->filed, done->flow.job_context());
             answer(*done, call, done->flow.complete(std::move(outcome.value())), arrived);
         });
 }
@@ -183,7 +189,7 @@ void FlowRegistry::answer(Entry& entry, const PendingCall& call, const FlowReply
 }
 
 void FlowRegistry::restart_idle_timer(Entry& entry) {
-    sd_event_source_set_time_relative(entry.idle_timer.get(), to_usec(services_.policy.flow_timeout));
+    sd_event_source_set_time_relative(entry.idle_timer.get(), to_usec(entry.flow.policy().flow_timeout));
     sd_event_source_set_enabled(entry.idle_timer.get(), SD_EVENT_ONESHOT);
 }
 

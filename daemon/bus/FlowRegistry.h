@@ -13,6 +13,7 @@
 // loop, alone touches the flows and the bus.
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,6 +24,7 @@
 #include "daemon/Services.h"
 #include "daemon/bus/PendingCall.h"
 #include "daemon/flow/FlowContext.h"
+#include "daemon/flow/FlowJobContext.h"
 #include "daemon/flow/FlowQuota.h"
 #include "daemon/flow/FlowReply.h"
 #include "daemon/workers/WorkerPool.h"
@@ -36,8 +38,12 @@ public:
     // work between accounts, far below what a person notices.
     static constexpr std::chrono::milliseconds kVerdictTime{250};
 
+    // Called on the loop when a flow has filed a request for help, with
+    // what a job may know of that flow.
+    using RequestFiledHandler = std::function<void(const FiledRequest&, const FlowJobContext&)>;
+
     FlowRegistry(sd_bus* bus, sd_event* event, Services& services, WorkerPool& workers,
-                 WorkerPool& shadow_writer);
+                 WorkerPool& shadow_writer, RequestFiledHandler on_request_filed);
     ~FlowRegistry();
     FlowRegistry(const FlowRegistry&) = delete;
     FlowRegistry& operator=(const FlowRegistry&) = delete;
@@ -80,6 +86,7 @@ private:
     Services& services_;
     WorkerPool& workers_;
     WorkerPool& shadow_writer_;
+    RequestFiledHandler on_request_filed_;
     std::map<std::string, std::unique_ptr<Entry>> flows_;
     FlowQuota quota_;
     std::map<const PacedReply*, std::unique_ptr<PacedReply>> paced_;

@@ -1,6 +1,7 @@
 #include "daemon/bus/MessageReader.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string_view>
 
@@ -53,23 +54,6 @@ Result<void> read_uid_value(sd_bus_message* message, const char* key, std::int64
     return {};
 }
 
-Result<void> read_context_entry(sd_bus_message* message, FlowContext& context, std::vector<std::string>& seen) {
-    const char* key = nullptr;
-    if (sd_bus_message_read(message, "s", &key) < 0)
-        return malformed("context keys must be strings");
-    std::string* text = text_field(context, key);
-    std::int64_t* uid = uid_field(context, key);
-    if (text == nullptr && uid == nullptr)
-        return make_error(ErrorCode::InvalidArgument,
-                          std::string("unknown context key '") + (is_valid_utf8(key) ? key : "?") +
-                              "'; known keys: service, tty, rhost, ruser, locale, uid, loginuid");
-    for (const auto& k : seen)
-        if (k == key)
-            return make_error(ErrorCode::InvalidArgument, std::string("context key '") + key + "' given twice");
-    seen.emplace_back(key);
-    return text != nullptr ? read_text_value(message, key, *text) : read_uid_value(message, key, *uid);
-}
-
 }  // namespace
 
 Result<std::string> read_user_name(sd_bus_message* message) {
@@ -81,25 +65,60 @@ Result<std::string> read_user_name(sd_bus_message* message) {
     return std::string(user);
 }
 
-Result<FlowContext> read_flow_context(sd_bus_message* message) {
-    FlowContext context;
+Result<void> read_dictionary(sd_bus_message* message, const char* what,
+                             const std::function<Result<void>(const char* key)>& read_value) {
+    const std::string name(what);
     std::vector<std::string> seen;
     if (sd_bus_message_enter_container(message, 'a', "{sv}") < 0)
-        return malformed("expected a context dictionary a{sv}");
+        return make_error(ErrorCode::InvalidArgument, "malformed arguments: expected a dictionary a{sv} for " + name);
     for (;;) {
         const int r = sd_bus_message_enter_container(message, 'e', "sv");
         if (r < 0)
-            return malformed("bad context entry");
+            return make_error(ErrorCode::InvalidArgument, "malformed arguments: bad entry in " + name);
         if (r == 0)
             break;
-        if (auto entry = read_context_entry(message, context, seen); !entry)
-            return entry.error();
+        const char* key = nullptr;
+        if (sd_bus_message_read(message, "s", &key) < 0)
+            return make_error(ErrorCode::InvalidArgument, "malformed arguments: keys of " + name + " must be strings");
+        for (const auto& k : seen)
+            if (k == key)
+                return make_error(ErrorCode::InvalidArgument, name + " key '" + key + "' given twice");
+        seen.emplace_back(key);
+        if (auto value = read_value(key); !value)
+            return value;
         if (sd_bus_message_exit_container(message) < 0)
-            return malformed("bad context entry");
+            return make_error(ErrorCode::InvalidArgument, "malformed arguments: bad entry in " + name);
     }
     if (sd_bus_message_exit_container(message) < 0)
-        return malformed("bad context dictionary");
+        return make_error(ErrorCode::InvalidArgument, "malformed arguments: bad dictionary for " + name);
+    return {};
+}
+
+Result<FlowContext> read_flow_context(sd_bus_message* message) {
+    FlowContext context;
+    auto read = read_dictionary(message, "the context", [&](const char* key) -> Result<void> {
+        if (std::string* text = text_field(context, key))
+            return read_text_value(message, key, *text);
+        if (std::int64_t* uid = uid_field(context, key))
+            return read_uid_value(message, key, *uid);
+        return make_error(ErrorCode::InvalidArgument,
+                          std::string("unknown context key '") + (is_valid_utf8(key) ? key : "?") +
+                              "'; known keys: service, tty, rhost, ruser, locale, uid, loginuid");
+    });
+    if (!read)
+        return read.error();
     return context;
+}
+
+Result<std::string> read_text(sd_bus_message* message, const char* field, std::size_t max_bytes, bool allow_empty) {
+    const char* text = nullptr;
+    if (sd_bus_message_read(message, "s", &text) < 0)
+        return malformed("expected a string");
+    if (auto valid = validate_text(field, text, max_bytes); !valid)
+        return valid.error();
+    if (!allow_empty && text[0] == '\0')
+        return make_error(ErrorCode::InvalidArgument, std::string(field) + " must not be empty");
+    return std::string(text);
 }
 
 Result<std::vector<Secret>> read_answers(sd_bus_message* message) {

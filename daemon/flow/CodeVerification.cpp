@@ -2,78 +2,107 @@
 
 #include "daemon/crypto/SecretKey.h"
 #include "daemon/flow/FlowMessages.h"
+#include "daemon/methods/ApprovalCodes.h"
 #include "daemon/methods/RecoveryCodes.h"
-#include "daemon/policy/Eligibility.h"
-#include "daemon/shadow/ShadowFile.h"
+#include "daemon/policy/AccountCheck.h"
 #include "daemon/store/Store.h"
-#include "daemon/users/UserDatabase.h"
 
 namespace recoveryd {
 namespace {
 
 FlowOutcome failed(const char* text) {
-    FlowOutcome outcome{FlowStep::Finished, final_reply(FlowState::Failed, MessageStyle::ErrorMsg, text), -1};
+    FlowOutcome outcome{FlowStep::Finished, final_reply(FlowState::Failed, MessageStyle::ErrorMsg, text), {}, {}};
     outcome.reply.verdict = true;
     return outcome;
 }
 
-// Why an existing account may not recover, or "" when it may: the policy,
-// no local password, or a locked, disabled or expired account
-// (invariant 12). Each is refused exactly like an unknown user.
-std::string exclusion(const FlowJobContext& job, const UserRecord& account, const Result<ShadowEntry>& entry) {
-    if (!may_recover(job.policy, account))
-        return "account not recoverable by policy";
-    if (!entry)
-        return "account has no local password";
-    if (const AccountState state = account_state(*entry, days_since_epoch()); state != AccountState::Usable)
-        return describe(state);
-    return {};
+FlowOutcome accepted(const FlowJobContext& job, IdentityProof proof) {
+    FlowOutcome outcome{FlowStep::AwaitNewPassword,
+                        new_password_request({{MessageStyle::TextInfo,
+                                               texts::code_accepted(job.policy->min_password_length)}}),
+                        std::move(proof), {}};
+    outcome.reply.verdict = true;
+    return outcome;
 }
+
+// What one kind of code needs: how it is read, hashed and used up.
+struct CodeKind {
+    const char* action;  // the audit row's
+    const char* rejected;
+    Result<Secret> (*normalize)(std::string_view typed);
+    Digest (*hash)(const SecretKey&, std::string_view user, std::int64_t uid, const Secret&);
+    // The store's one transaction: the request the code answered ("" for a
+    // recovery code) when it was consumed; a note for the audit row.
+    struct Used {
+        bool consumed = false;
+        std::string request_id;
+        std::string note;
+    };
+    Result<Used> (*consume)(const FlowJobContext&, std::int64_t uid, const Digest&);
+};
+
+FlowOutcome verify(const FlowJobContext& job, const Secret& typed, const CodeKind& kind) {
+    const auto account = check_account(*job.policy, job.services.shadow, job.user, days_since_epoch());
+    if (!account) {
+        // "Unavailable" is not "no such user": nothing is consumed or retired.
+        (void)job.record(kind.action, "error", account.error().message);
+        return failed(account.error().code == ErrorCode::Unavailable ? texts::kTryLater : texts::kNotChanged);
+    }
+    // An excluded account's transaction uses a digest no code has (the empty
+    // code's), so its codes are never consumed.
+    auto normalized = kind.normalize(typed.view());
+    const bool well_formed = normalized.ok() && account->exclusion.empty();
+    const Secret candidate = well_formed ? std::move(normalized.value()) : Secret();
+    const Digest digest = kind.hash(job.services.key, job.user, account->uid, candidate);
+    const auto used = kind.consume(job, account->uid, digest);
+    if (!used) {
+        (void)job.record(kind.action, "error", used.error().message);
+        return failed(texts::kNotChanged);
+    }
+    std::string detail = account->uid < 0 ? std::string() : account->exclusion;
+    if (!used->note.empty())
+        detail += (detail.empty() ? "" : "; ") + used->note;
+    const bool ok = used->consumed && well_formed && account->uid >= 0;
+    if (!job.record(kind.action, ok ? "ok" : "failed", detail))
+        return failed(texts::kNotChanged);
+    if (!ok)
+        return failed(kind.rejected);
+    return accepted(job, IdentityProof{account->uid, used->request_id});
+}
+
+Result<CodeKind::Used> consume_recovery_code(const FlowJobContext& job, std::int64_t uid, const Digest& digest) {
+    const auto checked = job.services.store.consume_recovery_code(job.user, uid, digest);
+    if (!checked)
+        return checked.error();
+    CodeKind::Used used{checked->consumed, {}, {}};
+    if (checked->retired > 0)
+        used.note = "retired codes enrolled for an earlier account of this name";
+    return used;
+}
+
+Result<CodeKind::Used> consume_approval_code(const FlowJobContext& job, std::int64_t uid, const Digest& digest) {
+    const auto checked = job.services.store.consume_approval_code(job.user, uid, digest, job.services.clock());
+    if (!checked)
+        return checked.error();
+    CodeKind::Used used{checked->consumed, checked->request_id, {}};
+    if (checked->consumed)
+        used.note = "request " + format_request_id(checked->request_id);
+    return used;
+}
+
+constexpr CodeKind kRecoveryCode{"code.verify", texts::kCodeRejected, normalize_recovery_code, hash_recovery_code,
+                                 consume_recovery_code};
+constexpr CodeKind kApprovalCode{"approval.verify", texts::kApprovalRejected, normalize_approval_code,
+                                 hash_approval_code, consume_approval_code};
 
 }  // namespace
 
 FlowOutcome verify_recovery_code(const FlowJobContext& job, const Secret& typed) {
-    const auto account = find_user_by_name(job.user);
-    if (!account && account.error().code != ErrorCode::NotFound) {
-        // "Unavailable" is not "no such user": nothing is consumed or retired.
-        (void)job.record("code.verify", "error", account.error().message);
-        return failed(texts::kTryLater);
-    }
-    // The same steps for every name: look up, read the shadow entry,
-    // normalize, hash, one store transaction, one audit row.
-    const auto entry = job.services.shadow.find(job.user);
-    if (!entry && entry.error().code != ErrorCode::NotFound) {
-        (void)job.record("code.verify", "error", entry.error().message);
-        return failed(texts::kNotChanged);
-    }
-    std::string detail = account ? exclusion(job, *account, entry) : std::string();
-    const std::int64_t uid = account ? static_cast<std::int64_t>(account->uid) : -1;
+    return verify(job, typed, kRecoveryCode);
+}
 
-    // An excluded account's transaction uses a digest no code has (the empty
-    // code's), so its codes are never consumed.
-    auto normalized = normalize_recovery_code(typed.view());
-    const bool well_formed = normalized.ok() && detail.empty();
-    const Secret candidate = well_formed ? std::move(normalized.value()) : Secret();
-    const Digest digest = hash_recovery_code(job.services.key, job.user, uid, candidate);
-    const auto checked = job.services.store.consume_recovery_code(job.user, uid, digest);
-    if (!checked) {
-        (void)job.record("code.verify", "error", checked.error().message);
-        return failed(texts::kNotChanged);
-    }
-    if (checked->retired > 0)
-        detail += (detail.empty() ? "" : "; ") + std::string("retired codes enrolled for an earlier account of this name");
-    const bool accepted = checked->consumed && well_formed && account.ok();
-    if (!job.record("code.verify", accepted ? "ok" : "failed", detail))
-        return failed(texts::kNotChanged);
-    if (!accepted)
-        return failed(texts::kCodeRejected);
-
-    FlowOutcome outcome{FlowStep::AwaitNewPassword,
-                        new_password_request({{MessageStyle::TextInfo,
-                                               texts::code_accepted(job.policy.min_password_length)}}),
-                        uid};
-    outcome.reply.verdict = true;
-    return outcome;
+FlowOutcome verify_approval_code(const FlowJobContext& job, const Secret& typed) {
+    return verify(job, typed, kApprovalCode);
 }
 
 }  // namespace recoveryd

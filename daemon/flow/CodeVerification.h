@@ -1,6 +1,10 @@
 #pragma once
-// The recovery-code step's work (on a worker): may block on the user
-// database, the shadow file and the store.
+// The identity checks by code, run on a worker: a recovery code the person
+// saved, or an approval code an administrator gave them. Each takes the
+// same steps for every name (look up, read the shadow entry, normalize,
+// hash, one store transaction, one audit row) and paces its verdict
+// (FlowReply::verdict), so neither time nor transcript tells an unknown,
+// excluded or locked account from a wrong code (DESIGN.md invariant 7).
 
 #include "common/Secret.h"
 #include "daemon/flow/FlowJobContext.h"
@@ -8,9 +12,7 @@
 
 namespace recoveryd {
 
-// Checks `typed` for job.user and consumes it when it is right. Every kind of
-// account does the same work and gets the same words (invariant 7); the
-// reply is a verdict, paced by the bus layer.
 FlowOutcome verify_recovery_code(const FlowJobContext& job, const Secret& typed);
+FlowOutcome verify_approval_code(const FlowJobContext& job, const Secret& typed);
 
 }  // namespace recoveryd

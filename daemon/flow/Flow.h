@@ -5,12 +5,15 @@
 // hands out a FlowJob, and its outcome comes back through complete().
 // A Flow is touched only by the event loop.
 //
-// The conversation of this version: a recovery code, then the new password
-// twice. Every user name gets the same questions in the same order, whether
-// or not the account exists, has codes, or may recover, so the transcript
+// The conversation: a menu of identity checks (daemon/flow/MethodMenu);
+// then a recovery code, an administrator's approval code, or a request for
+// help (contact, reason); after a check succeeds, the new password twice.
+// Every name gets the same questions in the same order, whether or not the
+// account exists, has enrolled anything, or may recover, so the transcript
 // reveals nothing until a code is accepted (DESIGN.md invariant 7).
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,12 +23,15 @@
 #include "daemon/flow/FlowContext.h"
 #include "daemon/flow/FlowJobContext.h"
 #include "daemon/flow/FlowReply.h"
+#include "daemon/policy/Policy.h"
 
 namespace recoveryd {
 
 class Flow {
 public:
-    Flow(Services& services, std::string user, FlowContext context);
+    // The flow keeps `policy` (a snapshot) for its whole life: a reload
+    // never changes a conversation half-way.
+    Flow(Services& services, std::shared_ptr<const Policy> policy, std::string user, FlowContext context);
 
     // The first call takes no answers; every later call exactly one answer per
     // prompt of the previous reply (InvalidArgument otherwise, and nothing
@@ -38,23 +44,32 @@ public:
     bool finished() const { return step_ == FlowStep::Finished; }
     const std::string& user() const { return user_; }
     const FlowContext& context() const { return context_; }
+    const Policy& policy() const { return *policy_; }
 
-    // What a job for this flow may use (a snapshot of the policy included).
+    // What a job for this flow may use.
     FlowJobContext job_context() const;
 
 private:
-    FlowReply ask_for_code();
-    FlowJob check_code(Secret typed);
-    Result<FlowAction> set_new_password(Secret first, const Secret& second);
-    FlowReply expect(FlowReply reply);
+    Result<FlowAction> answer(std::vector<Secret> answers);
+    FlowReply ask(FlowStep step, std::vector<FlowMessage> preface = {});
+    FlowReply ask_again(std::string problem);
+    FlowAction choose_method(const Secret& choice);
+    FlowAction take_contact(const Secret& contact);
+    FlowAction take_reason(const Secret& reason);
+    FlowJob check_recovery_code(Secret typed);
+    FlowJob check_approval_code(Secret typed);
+    FlowJob set_new_password(Secret first, const Secret& second);
+    FlowJob job(FlowJob::Lane lane, std::function<FlowOutcome()> work);
 
     Services& services_;
+    std::shared_ptr<const Policy> policy_;
     std::string user_;
     FlowContext context_;
     FlowStep step_ = FlowStep::Start;
     std::size_t expected_answers_ = 0;
-    unsigned password_attempts_ = 0;
-    std::int64_t account_uid_ = -1;  // the account the accepted code belongs to
+    unsigned attempts_ = 0;  // bad answers at the current step
+    std::string contact_;    // of a request for help, until its reason comes
+    IdentityProof proof_;    // once an identity check succeeded
     bool job_out_ = false;
 };
 

@@ -3,6 +3,7 @@
 // components, and copies of everything else (the policy as it was when the
 // step began, the user name, where the login comes from). Never the Flow.
 
+#include <memory>
 #include <string>
 
 #include "common/Result.h"
@@ -14,7 +15,7 @@ namespace recoveryd {
 
 struct FlowJobContext {
     Services& services;
-    Policy policy;
+    std::shared_ptr<const Policy> policy;  // as it was when the flow started
     std::string user;
     FlowContext context;
 

@@ -2,13 +2,28 @@
 
 namespace recoveryd {
 
+std::string texts::menu_prompt(std::size_t entries) {
+    return "Choose 1-" + std::to_string(entries) + ": ";
+}
+
 std::string texts::code_accepted(std::size_t min_password_length) {
-    return "Recovery code accepted. Choose a new password of at least " + std::to_string(min_password_length) +
+    return "Code accepted. Choose a new password of at least " + std::to_string(min_password_length) +
            " characters.";
 }
 
 std::string texts::too_short(std::size_t min_password_length) {
     return "The new password is too short: use at least " + std::to_string(min_password_length) + " characters.";
+}
+
+std::string texts::bad_text(std::string_view field, std::size_t max_characters) {
+    return "Type your " + std::string(field) + " in at most " + std::to_string(max_characters) +
+           " characters, on one line, without control characters.";
+}
+
+std::string texts::request_filed(std::string_view shown_id) {
+    return "Your request for help has been sent: its number is " + std::string(shown_id) +
+           ". An administrator will contact you to confirm who you are. When they give you a code, come back "
+           "here, answer yes, and choose \"I have a code from an administrator\".";
 }
 
 FlowReply final_reply(FlowState state, MessageStyle style, std::string text) {

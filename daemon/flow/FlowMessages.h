@@ -4,16 +4,35 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "daemon/flow/FlowReply.h"
 
 namespace recoveryd::texts {
 
+inline constexpr const char* kMenuIntro = "How do you want to prove who you are?";
+inline constexpr const char* kBadChoice = "Type the number of one of the choices.";
+
 inline constexpr const char* kCodeIntro =
     "Enter one of the recovery codes you saved when you set up account recovery.";
 inline constexpr const char* kCodePrompt = "Recovery code: ";
 inline constexpr const char* kCodeRejected = "That recovery code is not valid.";
+
+inline constexpr const char* kApprovalIntro =
+    "Enter the code an administrator gave you after confirming who you are.";
+inline constexpr const char* kApprovalPrompt = "Administrator's code: ";
+inline constexpr const char* kApprovalRejected = "That code is not valid.";
+
+inline constexpr const char* kRequestIntro =
+    "An administrator will contact you to confirm who you are before helping. Leave a way to reach you "
+    "and say what happened.";
+inline constexpr const char* kContactPrompt = "Phone number or e-mail address: ";
+inline constexpr const char* kReasonPrompt = "What happened? ";
+inline constexpr const char* kRequestAlreadyOpen =
+    "A request for help with this account is already open. An administrator will contact you; when they "
+    "give you a code, come back here and choose \"I have a code from an administrator\".";
+
 inline constexpr const char* kNewPasswordPrompt = "New password: ";
 inline constexpr const char* kRetypePasswordPrompt = "Retype new password: ";
 inline constexpr const char* kMismatch = "The passwords do not match.";
@@ -25,8 +44,12 @@ inline constexpr const char* kNotChanged =
     "Your password could not be changed. Try again later, or ask an administrator.";
 inline constexpr const char* kTryLater = "Account recovery is not available right now. Try again later.";
 
+std::string menu_prompt(std::size_t entries);
 std::string code_accepted(std::size_t min_password_length);
 std::string too_short(std::size_t min_password_length);
+// What is wrong with a contact or reason typed at the prompt.
+std::string bad_text(std::string_view field, std::size_t max_characters);
+std::string request_filed(std::string_view shown_id);
 
 }  // namespace recoveryd::texts
 

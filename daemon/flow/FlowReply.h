@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -28,14 +29,38 @@ struct FlowReply {
     std::size_t prompt_count() const;
 };
 
-// Where the conversation stands; Flow moves through these in order.
-enum class FlowStep { Start, AwaitCode, AwaitNewPassword, Finished };
+// Where the conversation stands: the answer the flow waits for.
+enum class FlowStep {
+    Start,
+    AwaitMethodChoice,  // the menu (daemon/flow/MethodMenu)
+    AwaitRecoveryCode,
+    AwaitApprovalCode,
+    AwaitContact,  // a request for help: how to reach the person...
+    AwaitReason,   // ...and what happened
+    AwaitNewPassword,
+    Finished,
+};
+
+// Who the person proved to be: the account, and the request for help whose
+// approval code they used (completed once the new password is set).
+struct IdentityProof {
+    std::int64_t account_uid = -1;
+    std::string request_id;
+};
+
+// A request for help a step filed: the bus layer announces it
+// (Manager.RequestFiled, the policy's notify hook).
+struct FiledRequest {
+    std::string id;  // canonical, "K7Q4MZ"
+    std::string user;
+};
 
 // What a step's blocking work found: the reply, and where the flow goes next.
 struct FlowOutcome {
     FlowStep next = FlowStep::Finished;
     FlowReply reply;
-    std::int64_t account_uid = -1;  // the account a code was accepted for
+    std::optional<IdentityProof> proof;  // set by an identity check that succeeded
+    std::optional<FiledRequest> filed;
 };
 
 // Work a step hands to a worker thread. It holds copies of what it needs

@@ -1,6 +1,8 @@
 #include "daemon/flow/PasswordRotation.h"
 
 #include "daemon/flow/FlowMessages.h"
+#include "daemon/methods/ApprovalCodes.h"
+#include "daemon/store/Store.h"
 #include "daemon/shadow/PasswordHasher.h"
 #include "daemon/shadow/ShadowFile.h"
 #include "daemon/users/UserDatabase.h"
@@ -8,9 +10,22 @@
 namespace recoveryd {
 namespace {
 
+FlowOutcome finished(FlowState state, MessageStyle style, const char* text) {
+    return {FlowStep::Finished, final_reply(state, style, text), {}, {}};
+}
+
 FlowOutcome not_changed(const FlowJobContext& job, const Error& why) {
     (void)job.record("password.rotate", why.code == ErrorCode::AccessDenied ? "denied" : "error", why.message);
-    return {FlowStep::Finished, final_reply(FlowState::Failed, MessageStyle::ErrorMsg, texts::kNotChanged), -1};
+    return finished(FlowState::Failed, MessageStyle::ErrorMsg, texts::kNotChanged);
+}
+
+// The request whose approval code was used is done. The password is set
+// already: a failure here is audited, and the person still gets in.
+void complete_request(const FlowJobContext& job, const std::string& request_id) {
+    const auto completed = job.services.store.complete_request(request_id, job.services.clock());
+    (void)job.record("request.complete", completed ? "ok" : "error",
+                     "request " + format_request_id(request_id) +
+                         (completed ? std::string() : ": " + completed.error().message));
 }
 
 Result<void> write_new_hash(const FlowJobContext& job, std::int64_t account_uid, const Secret& password) {
@@ -30,14 +45,15 @@ Result<void> write_new_hash(const FlowJobContext& job, std::int64_t account_uid,
 
 }  // namespace
 
-FlowOutcome rotate_password(const FlowJobContext& job, std::int64_t account_uid, const Secret& password) {
-    if (auto written = write_new_hash(job, account_uid, password); !written)
+FlowOutcome rotate_password(const FlowJobContext& job, const IdentityProof& proof, const Secret& password) {
+    if (auto written = write_new_hash(job, proof.account_uid, password); !written)
         return not_changed(job, written.error());
     (void)job.record("password.rotate", "ok");
-    if (job.policy.after_reset == AfterReset::Continue)
-        return {FlowStep::Finished, final_reply(FlowState::Succeeded, MessageStyle::TextInfo, texts::kChanged), -1};
-    return {FlowStep::Finished,
-            final_reply(FlowState::PasswordChanged, MessageStyle::TextInfo, texts::kChangedSignIn), -1};
+    if (!proof.request_id.empty())
+        complete_request(job, proof.request_id);
+    if (job.policy->after_reset == AfterReset::Continue)
+        return finished(FlowState::Succeeded, MessageStyle::TextInfo, texts::kChanged);
+    return finished(FlowState::PasswordChanged, MessageStyle::TextInfo, texts::kChangedSignIn);
 }
 
 }  // namespace recoveryd

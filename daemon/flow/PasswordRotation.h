@@ -1,8 +1,8 @@
 #pragma once
-// The new-password step's work (on the shadow-writer thread): hashing and the
-// shadow file's lock and rewrite.
-
-#include <cstdint>
+// The new password, run on the shadow-writer thread: checked again against
+// the account the identity check proved (the name may have been reused
+// meanwhile), hashed as pam_unix would, written to /etc/shadow; then the
+// request for help whose approval code was used, if any, is completed.
 
 #include "common/Secret.h"
 #include "daemon/flow/FlowJobContext.h"
@@ -10,9 +10,6 @@
 
 namespace recoveryd {
 
-// Sets `password` for job.user, which must still be the account (uid) the
-// code was accepted for, and still recoverable: the shadow layer checks the
-// account again under the password-database lock (invariant 12).
-FlowOutcome rotate_password(const FlowJobContext& job, std::int64_t account_uid, const Secret& password);
+FlowOutcome rotate_password(const FlowJobContext& job, const IdentityProof& proof, const Secret& password);
 
 }  // namespace recoveryd

@@ -20,6 +20,17 @@ struct FlowLimits {
     std::size_t max_per_remote_host = 0;
 };
 
+// The administrator path (issue 8): who administers, and how long its
+// requests and codes live.
+struct AdminPolicy {
+    std::vector<std::string> groups;  // empty: root only
+    std::chrono::seconds approval_code_lifetime{0};
+    std::chrono::seconds request_lifetime{0};
+    std::size_t max_open_requests_per_user = 0;
+    std::string notify_hook;  // absolute path; empty: none
+    std::chrono::seconds notify_hook_timeout{0};
+};
+
 struct Policy {
     bool enabled = false;
     std::vector<std::string> allow_groups;  // empty: any local user
@@ -29,6 +40,7 @@ struct Policy {
     std::size_t min_password_length = 0;
     AfterReset after_reset = AfterReset::SignInAgain;
     FlowLimits limits;
+    AdminPolicy admin;
 };
 
 }  // namespace recoveryd

@@ -17,6 +17,7 @@
 #include "common/EmbeddedFile.h"
 #include "common/UniqueFd.h"
 #include "common/Validation.h"
+#include "daemon/hooks/NotifyHook.h"
 
 namespace recoveryd::policy_defaults {
 extern const std::vector<recoveryd::EmbeddedFile> kEmbeddedFiles;
@@ -70,6 +71,52 @@ Result<std::vector<std::string>> parse_groups(std::string_view value) {
         groups.push_back(group);
     }
     return groups;
+}
+
+Error unknown_setting(std::string_view section, std::string_view key) {
+    return make_error(ErrorCode::InvalidArgument,
+                      "unknown setting " + std::string(key) + " in [" + std::string(section) + "]");
+}
+
+Result<void> set_seconds(std::chrono::seconds& field, std::string_view value, long min, long max) {
+    auto seconds = parse_number(value, min, max);
+    if (!seconds)
+        return seconds.error();
+    field = std::chrono::seconds(*seconds);
+    return {};
+}
+
+Result<void> apply_admin_setting(AdminPolicy& admin, std::string_view key, std::string_view value) {
+    if (key == "Groups") {
+        auto groups = parse_groups(value);
+        if (!groups)
+            return groups.error();
+        admin.groups = std::move(*groups);
+        return {};
+    }
+    if (key == "ApprovalCodeLifetimeSec")
+        return set_seconds(admin.approval_code_lifetime, value, 60, 86400);
+    if (key == "RequestLifetimeSec")
+        return set_seconds(admin.request_lifetime, value, 3600, 2592000);
+    if (key == "NotifyHookTimeoutSec")
+        return set_seconds(admin.notify_hook_timeout, value, 1, 300);
+    if (key == "MaxOpenRequestsPerUser") {
+        auto number = parse_number(value, 1, 100);
+        if (!number)
+            return number.error();
+        admin.max_open_requests_per_user = static_cast<std::size_t>(*number);
+        return {};
+    }
+    if (key == "NotifyHook") {
+        // Checked here, so a bad hook is refused with its file and line;
+        // and again before each run (the file may change meanwhile).
+        if (!value.empty())
+            if (auto safe = check_hook_path(std::string(value)); !safe)
+                return safe.error();
+        admin.notify_hook = std::string(value);
+        return {};
+    }
+    return unknown_setting("Admin", key);
 }
 
 // Applies one key; an Error's message says what is wrong with the value.
@@ -139,12 +186,13 @@ Result<void> apply_setting(Policy& policy, std::string_view section, std::string
             policy.limits.*(cap->second) = static_cast<std::size_t>(*number);
             return {};
         }
+    } else if (section == "Admin") {
+        return apply_admin_setting(policy.admin, key, value);
     } else {
         return make_error(ErrorCode::InvalidArgument,
                           "unknown section [" + std::string(section) + "]");
     }
-    return make_error(ErrorCode::InvalidArgument,
-                      "unknown setting " + std::string(key) + " in [" + std::string(section) + "]");
+    return unknown_setting(section, key);
 }
 
 // inih callback: must not throw (it is called from C).
@@ -334,7 +382,16 @@ std::string describe_policy(const Policy& policy) {
         << "MaxOpenFlows = " << policy.limits.max_open_flows << "\n"
         << "MaxFlowsPerUser = " << policy.limits.max_per_user << "\n"
         << "MaxFlowsPerTty = " << policy.limits.max_per_tty << "\n"
-        << "MaxFlowsPerRemoteHost = " << policy.limits.max_per_remote_host << "\n";
+        << "MaxFlowsPerRemoteHost = " << policy.limits.max_per_remote_host << "\n"
+        << "\n[Admin]\n"
+        << "Groups =";
+    for (const auto& group : policy.admin.groups)
+        out << " " << group;
+    out << "\nApprovalCodeLifetimeSec = " << policy.admin.approval_code_lifetime.count() << "\n"
+        << "RequestLifetimeSec = " << policy.admin.request_lifetime.count() << "\n"
+        << "MaxOpenRequestsPerUser = " << policy.admin.max_open_requests_per_user << "\n"
+        << "NotifyHook =" << (policy.admin.notify_hook.empty() ? "" : " ") << policy.admin.notify_hook << "\n"
+        << "NotifyHookTimeoutSec = " << policy.admin.notify_hook_timeout.count() << "\n";
     return out.str();
 }
 

@@ -10,8 +10,11 @@
 
 #include "common/UniqueFd.h"
 #include "daemon/store/Migrations.h"
+#include "daemon/store/StoreSupport.h"
 
 namespace recoveryd {
+
+using namespace store_support;
 namespace {
 
 constexpr std::string_view kRecoveryCodes = "recovery-codes";
@@ -54,23 +57,7 @@ Result<void> apply_settings(Database& db) {
     return db.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;");
 }
 
-// secure_delete zeroes deleted rows in the database pages, but the WAL keeps
-// older copies of those pages until a checkpoint; TRUNCATE also empties the
-// WAL file. Best effort: a checkpoint that cannot finish now (another
-// process reading) is retried by the next one, and the caller's change is
-// already committed either way.
-void checkpoint_wal(Database& db) {
-    if (auto checkpoint = db.prepare("PRAGMA wal_checkpoint(TRUNCATE)"))
-        (void)checkpoint->run();
-}
 
-std::span<const std::uint8_t> bytes(const Digest& digest) { return {digest.data(), digest.size()}; }
-
-Digest to_digest(std::span<const std::uint8_t> blob) {
-    Digest digest{};
-    std::copy_n(blob.begin(), std::min(blob.size(), digest.size()), digest.begin());
-    return digest;
-}
 
 std::uint32_t to_count(std::int64_t stored) {
     return static_cast<std::uint32_t>(std::clamp<std::int64_t>(stored, 0, std::numeric_limits<std::uint32_t>::max()));
@@ -96,20 +83,6 @@ Result<void> require_uid(std::int64_t uid) {
     return {};
 }
 
-// Runs a statement that may answer one integer row (RETURNING, count(*)).
-Result<std::optional<std::int64_t>> single_int(Result<Statement> statement) {
-    if (!statement)
-        return statement.error();
-    auto row = statement->step();
-    if (!row)
-        return row.error();
-    std::optional<std::int64_t> value;
-    if (*row)
-        value = statement->column_int64(0);
-    if (auto rest = statement->run(); !rest)
-        return rest.error();
-    return value;
-}
 
 }  // namespace
 
@@ -418,13 +391,15 @@ bool row_matches(const AuditRow& row, const Digest& prev) {
 
 }  // namespace
 
-Result<std::vector<AuditRow>> Store::list_audit(std::size_t limit) {
+Result<std::vector<AuditRow>> Store::list_audit(const AuditFilter& filter) {
     std::lock_guard lock(*mutex_);
     auto select = db_.prepare("SELECT * FROM (SELECT " + std::string(kAuditColumns) +
-                              " FROM audit ORDER BY id DESC LIMIT ?1) ORDER BY id");
+                              " FROM audit WHERE (?2 = '' OR target_user = ?2) AND time >= ?3"
+                              " ORDER BY id DESC LIMIT ?1) ORDER BY id");
     if (!select)
         return select.error();
-    select->bind(1, static_cast<std::int64_t>(std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
+    const auto limit = std::min<std::size_t>(filter.limit, std::numeric_limits<std::int64_t>::max());
+    select->bind(1, static_cast<std::int64_t>(limit)).bind(2, filter.user).bind(3, filter.since);
     std::vector<AuditRow> rows;
     for (;;) {
         auto row = select->step();

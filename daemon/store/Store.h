@@ -1,6 +1,7 @@
 #pragma once
 // The daemon's state in SQLite: methods enrolled by accounts, recovery-code
-// hashes, the password-check throttle and the audit log. The one place that
+// hashes, the password-check throttle, requests for help and their approval
+// codes, and the audit log. The one place that
 // runs SQL; every statement is prepared.
 //
 // Thread safety: every public method holds the store's mutex for its whole
@@ -17,8 +18,10 @@
 #include <string_view>
 #include <vector>
 
+#include "common/ClockReading.h"
 #include "common/Result.h"
 #include "daemon/crypto/Digest.h"
+#include "daemon/store/HelpRequest.h"
 #include "daemon/store/Database.h"
 
 namespace recoveryd {
@@ -63,6 +66,13 @@ struct AuditRecord {
     std::string ruser;
     std::int64_t app_uid = -1;
     std::int64_t login_uid = -1;
+};
+
+// Which audit rows to list; the newest `limit` that match, oldest first.
+struct AuditFilter {
+    std::string user;        // empty: any
+    std::int64_t since = 0;  // epoch seconds; 0: any
+    std::size_t limit = 100;
 };
 
 // How a row's chain hash was computed: v1 rows (schema 001) predate ruser,
@@ -117,12 +127,45 @@ public:
     // reported with the next window's row. A clock moved back ends a window.
     Result<DenialWindow> note_denial(std::int64_t uid, std::int64_t now, std::int64_t window_seconds);
 
+    // Requests for help (implemented in StoreRequests.cpp). Every call that
+    // judges expiry takes a clock reading and first moves the stored clock
+    // on (judge_time): requests and approval codes past their time are
+    // marked expired or deleted in the same transaction.
+
+    // Files `request` (its id, times and state are set here) unless its name
+    // already has max_open requests open or approved. `new_id` makes ids;
+    // one already taken is drawn again.
+    Result<Filing> file_request(HelpRequest request, const ClockReading& clock, std::size_t max_open,
+                                std::int64_t lifetime_us, const std::function<std::string()>& new_id);
+    Result<std::vector<HelpRequest>> list_requests(const RequestFilter& filter, const ClockReading& clock);
+    Result<HelpRequest> find_request(std::string_view id, const ClockReading& clock);  // NotFound
+    // Stores the code's hash (replacing an earlier one of the request) and
+    // marks the request approved; returns when the code expires. The request
+    // must be open or approved and name grant.user with grant.uid.
+    Result<std::int64_t> approve_request(const ApprovalGrant& grant, const ClockReading& clock);
+    // Marks an open or approved request denied and deletes its code.
+    Result<void> deny_request(std::string_view id, std::string_view decided_by, std::string_view reason,
+                              const ClockReading& clock);
+    // One transaction, the same statements whatever the inputs: deletes the
+    // live code with this hash bound to (user, uid) of an approved request.
+    // At most one of any number of concurrent callers consumes a code.
+    Result<ApprovalCheck> consume_approval_code(std::string_view user, std::int64_t uid, const Digest& hash,
+                                                const ClockReading& clock);
+    Result<void> complete_request(std::string_view id, const ClockReading& clock);  // approved -> completed
+    // The time expiry is judged by (microseconds since the epoch): the
+    // reading's wall clock, but never earlier than the last judged time, nor
+    // (within one boot) than that time plus the boot-time clock's progress.
+    // Stores the result.
+    Result<std::int64_t> judge_time(const ClockReading& clock);
+
     Result<void> append_audit(const AuditRecord& record);  // a row of the current format
-    Result<std::vector<AuditRow>> list_audit(std::size_t limit);  // the newest `limit`, oldest first
+    Result<std::vector<AuditRow>> list_audit(const AuditFilter& filter);
+    Result<std::vector<AuditRow>> list_audit(std::size_t limit) { return list_audit(AuditFilter{{}, 0, limit}); }
     // Recomputes the chain; Corrupt naming the first row that does not match.
     Result<void> verify_audit_chain();
 
 private:
+    Result<std::int64_t> judge_time_locked(const ClockReading& clock);  // in the caller's transaction
     explicit Store(Database db) : db_(std::move(db)), mutex_(std::make_unique<std::mutex>()) {}
     Database db_;
     std::unique_ptr<std::mutex> mutex_;  // a pointer, so the Store can move

@@ -173,3 +173,31 @@ sandbox_pid() {
     done
     fail "no $1 runs in the sandbox"
 }
+
+# The administrator path (issue 8): a policy naming the helpdesk group
+# (hank is its member) as administrators, with any extra lines given.
+admin_policy() {
+    { printf '[Admin]\nGroups = helpdesk\n'; printf '%s\n' "$@"; } > "$WORK/admin-policy.conf"
+    echo "$WORK/admin-policy.conf"
+}
+
+ctl() {  # USER ARGS...: recoveryctl as USER; its exit status is kept
+    local user=$1; shift
+    as_user "$user" /run/sandbox-tools/recoveryctl "$@"
+}
+
+# file_request USER NAME CONTACT REASON: files a request for help at the
+# prompt; sets REQUEST_ID (as the person was told it, "K7Q-4MZ").
+file_request() {
+    run_pam recovery-test "$1" "$2" wrong-password yes 3 "$3" "$4"
+    REQUEST_ID=$(grep -oE '[0-9A-Z]{3}-[0-9A-Z]{3}' "$WORK/$2.transcript" | head -n 1)
+    [[ -n $REQUEST_ID ]] || fail "no request id in the transcript: $(cat "$WORK/$2.transcript")"
+}
+
+# approve USER ID [ARGS...]: `recoveryctl approve` as USER; sets APPROVAL_CODE.
+approve() {
+    local user=$1 id=$2; shift 2
+    ctl "$user" approve "$id" "$@" > "$WORK/approve.out" || fail "approve $id as $user: $(cat "$WORK/approve.out")"
+    APPROVAL_CODE=$(grep -oE '[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}' "$WORK/approve.out" | head -n 1)
+    [[ -n $APPROVAL_CODE ]] || fail "no approval code in: $(cat "$WORK/approve.out")"
+}

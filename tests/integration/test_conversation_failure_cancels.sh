@@ -4,7 +4,7 @@ source "$(dirname "$0")/lib.sh"
 
 sandbox up
 enroll_codes alice
-run_pam module-only alice noanswer yes  # the answers run out at "Recovery code:"
+run_pam module-only alice noanswer yes  # the answers run out at the menu
 assert_eq PAM_AUTH_ERR "$RESULT" "result when the conversation fails"
 assert_eq 1 "$(audit "action = 'flow.cancel'")" "cancelled flows"
 

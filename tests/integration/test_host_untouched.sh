@@ -11,7 +11,7 @@ fingerprint() {
 before=$(fingerprint)
 sandbox up
 enroll_codes alice
-run_pam recovery-test alice story wrong-password yes "${CODES[0]}" brand-new-password-1 brand-new-password-1
+run_pam recovery-test alice story wrong-password yes 1 "${CODES[0]}" brand-new-password-1 brand-new-password-1
 password_works alice brand-new-password-1 || fail "recovery did not work in the sandbox"
 getent passwd alice > /dev/null && fail "alice is visible on the host"
 sandbox down

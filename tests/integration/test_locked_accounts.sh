@@ -8,13 +8,13 @@ shadow_of() { in_sandbox getent shadow "$1" | cut -d: -f2; }
 
 sandbox up
 enroll_codes alice
-run_pam recovery-test nosuchuser unknown wrong-password yes "${CODES[0]}"
+run_pam recovery-test nosuchuser unknown wrong-password yes 1 "${CODES[0]}"
 
 try_locked() {  # NAME LOCK-COMMAND UNLOCK-COMMAND
     local name=$1 hash
     in_sandbox sh -c "$2"
     hash=$(shadow_of alice)
-    run_pam recovery-test alice "$name" wrong-password yes "${CODES[0]}" locked-new-password locked-new-password
+    run_pam recovery-test alice "$name" wrong-password yes 1 "${CODES[0]}" locked-new-password locked-new-password
     cmp "$WORK/unknown.transcript" "$WORK/$name.transcript" || fail "$name: the transcript differs from an unknown user's"
     assert_eq "$hash" "$(shadow_of alice)" "$name: alice's shadow hash"
     in_sandbox sh -c "$3"
@@ -31,7 +31,7 @@ assert_eq 4 "$(audit "action = 'code.verify' AND target_user = 'alice' AND outco
 
 # The code is accepted, then an administrator locks the account before the
 # new password arrives: checked again under the lock, the lock wins.
-printf '%s\n' wrong-password yes "${CODES[1]}" > "$WORK/race.answers"
+printf '%s\n' wrong-password yes 1 "${CODES[1]}" > "$WORK/race.answers"
 mkfifo "$WORK/go"
 coproc RACE {
     { cat "$WORK/race.answers"; read -r _ < "$WORK/go"; printf '%s\n' raced-new-password raced-new-password; } |

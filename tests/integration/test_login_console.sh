@@ -10,6 +10,7 @@ terminal_open console "$sandbox_tool exec $SANDBOX -- ${STOCK_APP[*]} login"
 terminal_wait console "login:";                       terminal_type console alice
 terminal_wait console "Password:";                    terminal_type console not-my-password
 terminal_wait console "Can't access your account?";   terminal_type console yes
+terminal_wait console "Choose 1-3:";                  terminal_type console 1
 terminal_wait console "Recovery code:";               terminal_type console "${CODES[7]}"
 terminal_wait console "New password:";                terminal_type console console-new-password
 terminal_wait console "Retype new password:";         terminal_type console console-new-password

@@ -26,7 +26,7 @@ assert_eq PAM_SUCCESS "$RESULT" "result with the correct password"
 assert_eq set "$(cat "$WORK/probe.out")" "what the probe saw after a correct password"
 
 rm "$WORK/probe.out"
-run_pam authtok-test alice recovered wrong-password yes "${CODES[4]}" authtok-new-password authtok-new-password
+run_pam authtok-test alice recovered wrong-password yes 1 "${CODES[4]}" authtok-new-password authtok-new-password
 assert_eq PAM_SUCCESS "$RESULT" "result after a recovery with AfterReset = continue"
 assert_eq unset "$(cat "$WORK/probe.out")" "what the probe saw after the recovery"
 echo PASS

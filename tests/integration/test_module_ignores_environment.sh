@@ -31,10 +31,10 @@ assert_contains "$WORK/fake-call.out" '/io/recoveryd/Recovery1/flow/fake'
 calls_before=$(grep -c '^StartFlow' "$WORK/fake.out")
 
 attempt fake "$fake_bus"
-assert_contains "$WORK/fake.transcript" "Recovery code: "
+assert_contains "$WORK/fake.transcript" "Choose 1-3: "
 [[ $RESULT != PAM_SUCCESS ]] || fail "the module believed the fake on DBUS_SYSTEM_BUS_ADDRESS"
 assert_eq "$calls_before" "$(grep -c '^StartFlow' "$WORK/fake.out")" "StartFlow calls the fake received"
 
 attempt bogus unix:path=/nonexistent/socket
-assert_contains "$WORK/bogus.transcript" "Recovery code: "
+assert_contains "$WORK/bogus.transcript" "Choose 1-3: "
 echo PASS

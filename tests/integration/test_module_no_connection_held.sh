@@ -17,7 +17,7 @@ in_sandbox "$build_dir/tests/tools/pam-driver" --service recovery-test --user al
     --answers "$WORK/answers.fifo" --transcript "$WORK/waiting.transcript" > "$WORK/waiting.result" &
 driver=$!
 exec 3>"$WORK/answers.fifo"
-printf 'wrong-password\nyes\n' >&3
+printf 'wrong-password\nyes\n1\n' >&3
 for _ in $(seq 100); do grep -q "Recovery code: " "$WORK/waiting.transcript" 2>/dev/null && break; sleep 0.1; done
 assert_contains "$WORK/waiting.transcript" "prompt-echo-off: Recovery code: "
 

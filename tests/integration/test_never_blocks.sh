@@ -17,7 +17,7 @@ sys.stdin.read()'
 read -r locked <&"${LOCK[0]}"
 assert_eq locked "$locked" "the other program's lock"
 
-run_pam recovery-test alice story wrong-password yes "${CODES[0]}" while-locked-pw-1 while-locked-pw-1 &
+run_pam recovery-test alice story wrong-password yes 1 "${CODES[0]}" while-locked-pw-1 while-locked-pw-1 &
 recovery=$!
 await_audit 1 "action = 'code.verify' AND outcome = 'ok'" "accepted codes"
 sleep 1

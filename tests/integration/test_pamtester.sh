@@ -5,10 +5,10 @@ source "$(dirname "$0")/lib.sh"
 
 sandbox up
 enroll_codes alice
-printf '%s\n' wrong-password yes "${CODES[5]}" pamtester-password pamtester-password |
+printf '%s\n' wrong-password yes 1 "${CODES[5]}" pamtester-password pamtester-password |
     in_sandbox "${STOCK_APP[@]}" pamtester recovery-test alice authenticate > "$WORK/out" 2>&1 &&
     fail "pamtester signed in right after the reset (AfterReset = sign-in-again)"
-assert_contains "$WORK/out" "Recovery code accepted."
+assert_contains "$WORK/out" "Code accepted."
 assert_contains "$WORK/out" "Your password has been changed. Sign in with your new password."
 
 echo pamtester-password | in_sandbox "${STOCK_APP[@]}" pamtester plain-test alice authenticate > "$WORK/new" 2>&1 ||

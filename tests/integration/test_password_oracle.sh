@@ -20,9 +20,9 @@ enroll alice-old-password || fail "the right password is refused after the wait:
 as_user alice bash -c 'for i in $(seq 400); do echo guess-$i | /run/sandbox-tools/recoveryctl enroll codes >/dev/null 2>&1 & done; wait' &
 storm=$!
 sleep 0.5
-# The module gives StartFlow 1.5 s: reaching the code prompt means it was answered in time.
+# The module gives StartFlow 1.5 s: reaching the menu means it was answered in time.
 run_pam module-only bob during yes
-assert_contains "$WORK/during.transcript" "Recovery code:"
+assert_contains "$WORK/during.transcript" "Choose 1-3:"
 assert_not_contains "$WORK/during.transcript" "not available"
 wait "$storm"
 assert_eq 1 "$(audit "action = 'enroll.recovery-codes' AND outcome = 'denied'")" \

@@ -16,7 +16,7 @@ before=$(root_connections)
 # reading a code off paper would. Distinct terminals: [Limits] caps each.
 in_sandbox bash -c '
     for i in $(seq 300); do
-        { echo yes; exec sleep 600; } |
+        { printf "yes\n1\n"; exec sleep 600; } |
             '"${STOCK_APP[*]}"' "$1" --service module-only --user bob --tty "pts/$i" --answers - \
                 --transcript "$2/waiting-$i.transcript" > /dev/null &
     done
@@ -34,7 +34,7 @@ in_sandbox busctl --system call org.freedesktop.DBus / org.freedesktop.DBus GetI
 in_sandbox busctl --system call io.recoveryd.Recovery1 /io/recoveryd/Recovery1 org.freedesktop.DBus.Peer Ping ||
     fail "root cannot reach recoveryd"
 
-run_pam recovery-test alice story wrong-password yes "${CODES[2]}" meanwhile-password-1 meanwhile-password-1
+run_pam recovery-test alice story wrong-password yes 1 "${CODES[2]}" meanwhile-password-1 meanwhile-password-1
 assert_contains "$WORK/story.transcript" "Your password has been changed."
 password_works alice meanwhile-password-1 || fail "pam_unix rejects the new password"
 in_sandbox pkill -f "sleep 600" || true

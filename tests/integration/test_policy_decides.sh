@@ -17,8 +17,8 @@ enroll_codes alice
 # as an unknown user's, and is not used up.
 in_sandbox groupadd recoverers
 drop_in 10-groups $'[Recovery]\nAllowGroups = recoverers'
-run_pam recovery-test alice excluded wrong-password yes "${CODES[0]}"
-run_pam recovery-test nosuchuser unknown wrong-password yes "${CODES[0]}"
+run_pam recovery-test alice excluded wrong-password yes 1 "${CODES[0]}"
+run_pam recovery-test nosuchuser unknown wrong-password yes 1 "${CODES[0]}"
 assert_eq PAM_AUTH_ERR "$RESULT" "result for an unknown user"
 cmp "$WORK/excluded.transcript" "$WORK/unknown.transcript" || fail "an excluded user's transcript differs from an unknown user's"
 assert_eq 10 "$(codes_left alice)" "codes left after a refused attempt"
@@ -29,7 +29,7 @@ password_works alice alice-old-password || fail "a refused recovery changed the 
 # In the group, the same code works; AfterReset = continue lets the login go on.
 in_sandbox usermod -a -G recoverers alice
 drop_in 20-continue $'[Recovery]\nAfterReset = continue'
-run_pam recovery-test alice continue wrong-password yes "${CODES[0]}" continued-password-1 continued-password-1
+run_pam recovery-test alice continue wrong-password yes 1 "${CODES[0]}" continued-password-1 continued-password-1
 assert_eq PAM_SUCCESS "$RESULT" "result after a reset with AfterReset = continue"
 assert_contains "$WORK/continue.transcript" "info: Your password has been changed."
 assert_not_contains "$WORK/continue.transcript" "Sign in with your new password"

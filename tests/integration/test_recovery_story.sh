@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 sandbox up
 enroll_codes alice
 
-run_pam recovery-test alice story wrong-password yes "${CODES[3]}" brand-new-password-1 brand-new-password-1
+run_pam recovery-test alice story wrong-password yes 1 "${CODES[3]}" brand-new-password-1 brand-new-password-1
 assert_eq PAM_AUTH_ERR "$RESULT" "result after the password changed (AfterReset = sign-in-again)"
 assert_same_as_golden "$WORK/story.transcript" recovery_story.txt
 
@@ -17,7 +17,7 @@ password_works alice brand-new-password-1 || fail "pam_unix rejects the new pass
 ! password_works alice alice-old-password || fail "pam_unix still accepts the old password"
 password_works bob bob-old-password || fail "bob's password changed too"
 
-run_pam recovery-test alice reuse wrong-password yes "${CODES[3]}"
+run_pam recovery-test alice reuse wrong-password yes 1 "${CODES[3]}"
 assert_contains "$WORK/reuse.transcript" "That recovery code is not valid."
 password_works alice brand-new-password-1 || fail "a used code changed something"
 

@@ -3,7 +3,7 @@ source "$(dirname "$0")/lib.sh"
 
 sandbox up
 enroll_codes alice
-run_pam recovery-test alice wrong wrong-password yes 0000-0000-0000-0000
+run_pam recovery-test alice wrong wrong-password yes 1 0000-0000-0000-0000
 assert_eq PAM_AUTH_ERR "$RESULT" "result of a wrong code"
 assert_contains "$WORK/wrong.transcript" "That recovery code is not valid."
 assert_not_contains "$WORK/wrong.transcript" "New password"

@@ -8,7 +8,10 @@
 //                                            PAM module makes them, and of Peer.Ping on an open one, in µs
 //   flow-peer hold N                         opens N flows, prints the first's path, waits for stdin to close
 //   flow-peer start-many N [KEY=VALUE...]    starts N flows with that context; prints how many could, and why not
-//   flow-peer code-timing ROUNDS USER...     median/p99 of Next with a wrong code, per user, interleaved
+//   flow-peer list-requests-timing ROUNDS    p50/p99 of Admin.ListRequests on an open connection, in µs
+//   flow-peer code-timing ROUNDS USER... [--method N]
+//                                            median/p99 of Next with a wrong code, per user, interleaved;
+//                                            method 1: a recovery code (default), 2: an approval code
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -146,17 +149,20 @@ int bench(int rounds) {
 
 // The code step's round trip for each user, interleaved round by round so
 // that machine noise falls on all alike (DESIGN.md invariant 7).
-int code_timing(int rounds, const std::vector<std::string>& users) {
-    constexpr const char* kWrongCode = "7KQ2-M9XD-4RTA-0BHC";  // well-formed, never issued
+int code_timing(int rounds, const std::vector<std::string>& users, int method) {
+    // Well-formed, never issued.
+    const char* wrong_code = method == 2 ? "7KQ2-M9XD-4RTA" : "7KQ2-M9XD-4RTA-0BHC";
+    const std::string choice = std::to_string(method);
     BusPtr bus = connect_bus();
     std::vector<std::vector<double>> samples(users.size());
     for (int i = 0; i < rounds; ++i) {
         for (std::size_t u = 0; u < users.size(); ++u) {
             const std::string path = start_flow(bus.get(), users[u]);
-            if (path[0] == '!' || next(bus.get(), path, 0) != "state=0")
+            if (path[0] == '!' || next(bus.get(), path, 0) != "state=0" ||
+                next(bus.get(), path, 1, choice.c_str()) != "state=0")
                 return std::fprintf(stderr, "flow-peer: cannot start a flow for %s\n", users[u].c_str()), 1;
             const auto t0 = Clock::now();
-            const std::string state = next(bus.get(), path, 1, kWrongCode);
+            const std::string state = next(bus.get(), path, 1, wrong_code);
             samples[u].push_back(micros(Clock::now() - t0));
             if (state != "state=2")
                 return std::fprintf(stderr, "flow-peer: a wrong code for %s gave %s\n", users[u].c_str(),
@@ -165,6 +171,24 @@ int code_timing(int rounds, const std::vector<std::string>& users) {
     }
     for (std::size_t u = 0; u < users.size(); ++u)
         print_percentiles(users[u].c_str(), samples[u]);
+    return 0;
+}
+
+int list_requests_timing(int rounds) {
+    BusPtr bus = connect_bus();
+    std::vector<double> samples;
+    for (int i = 0; i < rounds; ++i) {
+        BusError error;
+        sd_bus_message* raw = nullptr;
+        const auto t0 = Clock::now();
+        const int r = sd_bus_call_method(bus.get(), bus::kServiceName, bus::kObjectPath, bus::kAdminInterface,
+                                         "ListRequests", error.get(), &raw, "a{sv}", 0);
+        samples.push_back(micros(Clock::now() - t0));
+        BusMessagePtr reply(raw);
+        if (r < 0)
+            return std::fprintf(stderr, "flow-peer: ListRequests failed: %s\n", error.name()), 1;
+    }
+    print_percentiles("Admin.ListRequests(open-connection)", samples);
     return 0;
 }
 
@@ -230,6 +254,10 @@ int main(int argc, char** argv) {
     auto* timing_cmd = app.add_subcommand("code-timing");
     timing_cmd->add_option("rounds", number)->required();
     timing_cmd->add_option("users", users)->required();
+    auto* list_timing_cmd = app.add_subcommand("list-requests-timing");
+    list_timing_cmd->add_option("rounds", number)->required();
+    int method = 1;
+    timing_cmd->add_option("--method", method)->check(CLI::Range(1, 2));
     CLI11_PARSE(app, argc, argv);
 
     if (start->parsed()) {
@@ -260,7 +288,9 @@ int main(int argc, char** argv) {
         return bench(number);
     if (many_cmd->parsed())
         return start_many(number, context);
+    if (list_timing_cmd->parsed())
+        return list_requests_timing(number);
     if (timing_cmd->parsed())
-        return code_timing(number, users);
+        return code_timing(number, users, method);
     return hold(number);
 }

@@ -17,7 +17,7 @@
 #include "daemon/Services.h"
 #include "daemon/audit/AuditLog.h"
 #include "daemon/crypto/SecretKey.h"
-#include "daemon/policy/Policy.h"
+#include "daemon/policy/CurrentPolicy.h"
 #include "daemon/shadow/PasswordHasher.h"
 #include "daemon/shadow/ShadowFile.h"
 #include "daemon/store/Store.h"
@@ -31,7 +31,8 @@ constexpr const char* kNewPassword = "brand new password 5678";
 
 struct World {
     TempDir dir{"flow"};  // destroyed last, after the store is closed
-    Policy policy{};
+    Policy policy{};  // change it, then apply_policy()
+    std::unique_ptr<CurrentPolicy> current;
     std::unique_ptr<Store> store;
     std::unique_ptr<SecretKey> key;
     std::unique_ptr<AuditLog> audit;
@@ -40,6 +41,11 @@ struct World {
     std::unique_ptr<Services> services;
 
     fs::path shadow_path() const { return dir / "shadow"; }
+    // Puts `policy` in force, as a reload would; returns the snapshot.
+    std::shared_ptr<const Policy> apply_policy() {
+        current->replace(policy);
+        return current->get();
+    }
 };
 
 inline std::string read_file(const fs::path& path) {
@@ -77,6 +83,11 @@ inline int set_up(void** state) {
     w->policy.flow_timeout = std::chrono::seconds(300);
     w->policy.min_password_length = 12;
     w->policy.after_reset = AfterReset::SignInAgain;
+    w->policy.admin.approval_code_lifetime = std::chrono::seconds(3600);
+    w->policy.admin.request_lifetime = std::chrono::seconds(604800);
+    w->policy.admin.max_open_requests_per_user = 3;
+    w->policy.admin.notify_hook_timeout = std::chrono::seconds(10);
+    w->current = std::make_unique<CurrentPolicy>(w->policy);
 
     auto store = Store::open(w->dir / "recoveryd.db");
     assert_true(store.ok());
@@ -90,7 +101,7 @@ inline int set_up(void** state) {
     options.lock_path.clear();
     w->shadow = std::make_unique<ShadowFile>(options);
     w->services = std::make_unique<Services>(
-        Services{w->policy, *w->store, *w->key, *w->audit, *w->shadow, *w->hasher});
+        Services{*w->current, *w->store, *w->key, *w->audit, *w->shadow, *w->hasher});
     *state = w;
     return 0;
 }

@@ -52,6 +52,7 @@ void enrollment_needs_the_current_password(void** state) {
 void enrollment_refused_when_policy_excludes_the_account(void** state) {
     auto& w = *static_cast<World*>(*state);
     w.policy.allow_root = false;
+    w.apply_policy();
     AccountService accounts(*w.services);
     auto refused = accounts.enroll_recovery_codes(kRoot, Secret(kOldPassword));
     assert_false(refused.ok());

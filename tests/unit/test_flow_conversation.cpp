@@ -38,6 +38,11 @@ std::vector<Secret> enroll_root(World& w, std::int64_t uid = 0) {
     return codes;
 }
 
+// A flow under the world's policy as it is now.
+Flow start_flow(World& w, const char* user, FlowContext context = {}) {
+    return Flow(*w.services, w.apply_policy(), user, std::move(context));
+}
+
 // One Next as the bus layer runs it: a job's work (here, on this thread),
 // then its outcome applied. Fails the test on an error.
 FlowReply step(Flow& flow, std::vector<Secret> given) {
@@ -56,7 +61,7 @@ std::uint32_t remaining_codes(World& w) {
 
 // Runs a flow with a code and returns every reply's state and texts, one line each.
 std::string transcript(World& w, const char* user, const char* code) {
-    Flow flow(*w.services, user, FlowContext{"test", "tty1", "", "", ""});
+    Flow flow = start_flow(w, user, FlowContext{"test", "tty1", "", "", ""});
     std::string out;
     const auto append = [&](const FlowReply& reply) {
         out += "state " + std::to_string(static_cast<unsigned>(reply.state)) + "\n";
@@ -64,6 +69,7 @@ std::string transcript(World& w, const char* user, const char* code) {
             out += std::to_string(static_cast<unsigned>(m.style)) + " " + m.text + "\n";
     };
     append(step(flow, {}));
+    append(step(flow, answers({"1"})));
     append(step(flow, answers({code})));
     return out;
 }
@@ -72,8 +78,9 @@ void recovers_with_a_code_once(void** state) {
     auto& w = *static_cast<World*>(*state);
     const auto codes = enroll_root(w);
 
-    Flow flow(*w.services, "root", FlowContext{"test", "tty1", "", "", ""});
-    assert_int_equal(step(flow, {}).prompt_count(), 1);
+    Flow flow = start_flow(w, "root", FlowContext{"test", "tty1", "", "", ""});
+    assert_int_equal(step(flow, {}).prompt_count(), 1);  // the menu
+    assert_int_equal(step(flow, answers({"1"})).prompt_count(), 1);
     const FlowReply second = step(flow, answers({codes[3].c_str()}));
     assert_int_equal(static_cast<int>(second.state), static_cast<int>(FlowState::Continue));
     assert_int_equal(second.prompt_count(), 2);
@@ -105,11 +112,12 @@ void unknown_user_and_user_without_codes_look_alike(void** state) {
 void wrong_answer_count_changes_nothing(void** state) {
     auto& w = *static_cast<World*>(*state);
     const auto codes = enroll_root(w);
-    Flow flow(*w.services, "root", FlowContext{});
+    Flow flow = start_flow(w, "root");
     auto bad_first = flow.next(answers({"unexpected"}));
     assert_false(bad_first.ok());
     assert_int_equal(static_cast<int>(bad_first.error().code), static_cast<int>(ErrorCode::InvalidArgument));
     (void)step(flow, {});
+    (void)step(flow, answers({"1"}));
     auto two = flow.next(answers({codes[0].c_str(), codes[1].c_str()}));
     assert_false(two.ok());
     // Neither code was consumed by the refused call.
@@ -121,8 +129,9 @@ void bad_new_passwords_are_asked_again_then_fail(void** state) {
     auto& w = *static_cast<World*>(*state);
     const auto codes = enroll_root(w);
     const std::string before = read_file(w.shadow_path());
-    Flow flow(*w.services, "root", FlowContext{});
+    Flow flow = start_flow(w, "root");
     (void)step(flow, {});
+    (void)step(flow, answers({"1"}));
     (void)step(flow, answers({codes[0].c_str()}));
 
     const FlowReply mismatch = step(flow, answers({kNewPassword, "something else entirely"}));
@@ -149,8 +158,9 @@ void continue_policy_ends_in_success(void** state) {
     auto& w = *static_cast<World*>(*state);
     const auto codes = enroll_root(w);
     w.policy.after_reset = AfterReset::Continue;
-    Flow flow(*w.services, "root", FlowContext{});
+    Flow flow = start_flow(w, "root");
     (void)step(flow, {});
+    (void)step(flow, answers({"1"}));
     (void)step(flow, answers({codes[9].c_str()}));
     const FlowReply done = step(flow, answers({kNewPassword, kNewPassword}));
     assert_int_equal(static_cast<int>(done.state), static_cast<int>(FlowState::Succeeded));
@@ -177,8 +187,9 @@ void locked_disabled_and_expired_accounts_are_refused(void** state) {
 void lock_during_the_flow_wins(void** state) {
     auto& w = *static_cast<World*>(*state);
     const auto codes = enroll_root(w);
-    Flow flow(*w.services, "root", FlowContext{});
+    Flow flow = start_flow(w, "root");
     (void)step(flow, {});
+    (void)step(flow, answers({"1"}));
     assert_int_equal(step(flow, answers({codes[0].c_str()})).prompt_count(), 2);
     std::string shadow = read_file(w.shadow_path());
     shadow.insert(5, "!");  // usermod -L
@@ -204,8 +215,9 @@ void codes_of_an_earlier_account_are_retired(void** state) {
 void one_answer_at_a_time(void** state) {
     auto& w = *static_cast<World*>(*state);
     const auto codes = enroll_root(w);
-    Flow flow(*w.services, "root", FlowContext{});
+    Flow flow = start_flow(w, "root");
     (void)step(flow, {});
+    (void)step(flow, answers({"1"}));
     auto action = flow.next(answers({codes[0].c_str()}));
     assert_true(action.ok());
     assert_true(std::holds_alternative<FlowJob>(action.value()));

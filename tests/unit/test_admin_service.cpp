@@ -1,0 +1,188 @@
+// AdminService over real parts (store, key, shadow file in a temp dir; this
+// machine's user database): who may administer, approvals, resets with a
+// forced change, reloads that keep the old policy on a bad file, and the
+// audit rows naming the administrator.
+
+#include "tests/unit/DaemonFixture.h"
+
+#include <cstring>
+#include <memory>
+
+#include "daemon/admin/AdminService.h"
+#include "daemon/methods/ApprovalCodes.h"
+
+using namespace recoveryd;
+using namespace recoveryd::test;
+
+namespace {
+
+constexpr uid_t kNobody = 65534;
+const Administrator kRoot{0, "root"};
+
+Result<Policy> g_loaded = Policy{};
+Result<Policy> load_for_test() { return g_loaded; }
+
+AdminService service(World& w) { return AdminService(*w.services, load_for_test); }
+
+std::size_t audit_rows(World& w, const std::string& action, const std::string& actor = {}) {
+    auto rows = w.store->list_audit(1000);
+    assert_true(rows.ok());
+    std::size_t count = 0;
+    for (const auto& row : *rows)
+        count += row.record.action == action && (actor.empty() || row.record.actor == actor);
+    return count;
+}
+
+std::string file_request(World& w, const char* user, std::int64_t uid) {
+    HelpRequest request;
+    request.user = user;
+    request.uid = uid;
+    request.account = uid >= 0 ? "recoverable" : "no such account";
+    request.contact = "+1 555 0100";
+    request.reason = "forgot";
+    const auto filing = w.store->file_request(request, read_clock(), 3, 3600LL * 1000000, generate_request_id);
+    assert_true(filing.ok() && filing->filed);
+    return filing->id;
+}
+
+std::string shadow_field(World& w, int field) {
+    std::string line = read_file(w.shadow_path());
+    line = line.substr(0, line.find('\n'));
+    for (int i = 0; i < field; ++i)
+        line = line.substr(line.find(':') + 1);
+    return line.substr(0, line.find(':'));
+}
+
+void only_root_and_admin_group_members_administer(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    AdminService admin = service(w);
+    assert_true(admin.admit(0).ok());
+    auto refused = admin.admit(kNobody);
+    assert_false(refused.ok());
+    assert_int_equal(static_cast<int>(refused.error().code), static_cast<int>(ErrorCode::AccessDenied));
+    assert_non_null(strstr(refused.error().message.c_str(), "permission denied"));
+    assert_int_equal(audit_rows(w, "admin.authorize", "uid:65534"), 1);
+    assert_false(admin.admit(kNobody).ok());
+    assert_int_equal(audit_rows(w, "admin.authorize", "uid:65534"), 1);  // coalesced
+
+    // Judged at every call: a policy naming nobody's group admits it at once...
+    w.policy.admin.groups = {"nogroup"};
+    w.apply_policy();
+    auto admitted = admin.admit(kNobody);
+    assert_true(admitted.ok());
+    assert_string_equal(admitted->actor().c_str(), "uid:65534 (nobody)");
+    // ...and one without it no longer does.
+    w.policy.admin.groups = {"sudo"};
+    w.apply_policy();
+    assert_false(admin.admit(kNobody).ok());
+}
+
+void approval_gives_a_one_time_code_for_that_request(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    AdminService admin = service(w);
+    const std::string id = file_request(w, "root", 0);
+    // Typed as a person reads it back: lower case, with the hyphen.
+    std::string typed = format_request_id(id);
+    for (char& c : typed)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto approval = admin.approve(kRoot, typed, "called back on the number in HR's file");
+    assert_true(approval.ok());
+    assert_int_equal(approval->code.view().size(), 14);  // XXXX-XXXX-XXXX: 60 bits
+    const auto now = read_clock().wall_us;
+    assert_true(approval->expires_at > now + 3590LL * 1000000 && approval->expires_at <= now + 3600LL * 1000000);
+    auto normalized = normalize_approval_code(approval->code.view());
+    assert_true(normalized.ok());
+    const Digest digest = hash_approval_code(*w.key, "root", 0, *normalized);
+    assert_true(w.store->consume_approval_code("root", 0, digest, read_clock())->consumed);
+    assert_false(w.store->consume_approval_code("root", 0, digest, read_clock())->consumed);
+    assert_int_equal(audit_rows(w, "request.approve", "uid:0 (root)"), 1);
+}
+
+void approval_refused_for_accounts_that_may_not_recover(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    AdminService admin = service(w);
+    const std::string unknown = file_request(w, "no-such-user-xyz", -1);
+    assert_int_equal(static_cast<int>(admin.approve(kRoot, unknown, "").error().code),
+                     static_cast<int>(ErrorCode::AccessDenied));
+    const std::string root = file_request(w, "root", 0);
+    std::string shadow = read_file(w.shadow_path());
+    write_file(w.shadow_path(), shadow.insert(5, "!"));  // usermod -L
+    auto locked = admin.approve(kRoot, root, "");
+    assert_false(locked.ok());
+    assert_non_null(strstr(locked.error().message.c_str(), "locked"));
+    assert_string_equal(w.store->find_request(root, read_clock())->state.c_str(), "open");
+    assert_int_equal(audit_rows(w, "request.approve"), 2);  // both refusals are on record
+}
+
+void reset_sets_a_temporary_password_that_must_be_changed(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    AdminService admin = service(w);
+    auto password = admin.reset_password(kRoot, "root");
+    assert_true(password.ok());
+    assert_true(password->view().size() >= 23);
+    auto entry = w.shadow->find("root");
+    assert_true(entry.ok());
+    assert_true(PasswordHasher::verify(*password, entry->password_hash));
+    assert_false(PasswordHasher::verify(Secret(kOldPassword), entry->password_hash));
+    assert_string_equal(shadow_field(w, 2).c_str(), "0");  // last change: day 0
+    assert_int_equal(audit_rows(w, "password.reset", "uid:0 (root)"), 1);
+}
+
+void reset_refused_for_a_locked_or_excluded_account(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    AdminService admin = service(w);
+    w.policy.allow_root = false;
+    w.apply_policy();
+    const std::string before = read_file(w.shadow_path());
+    assert_int_equal(static_cast<int>(admin.reset_password(kRoot, "root").error().code),
+                     static_cast<int>(ErrorCode::AccessDenied));
+    w.policy.allow_root = true;
+    w.apply_policy();
+    std::string locked = before;
+    write_file(w.shadow_path(), locked.insert(5, "!"));
+    assert_false(admin.reset_password(kRoot, "root").ok());
+    assert_string_equal(read_file(w.shadow_path()).c_str(), locked.c_str());
+}
+
+void a_bad_policy_file_keeps_the_policy_in_force(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    AdminService admin = service(w);
+    g_loaded = make_error(ErrorCode::InvalidArgument, "/etc/recoveryd/recoveryd.conf:3: MinUid = x: expected a whole number");
+    auto refused = admin.reload_policy(kRoot);
+    assert_false(refused.ok());
+    assert_non_null(strstr(refused.error().message.c_str(), "recoveryd.conf:3"));
+    assert_int_equal(w.services->policy.get()->min_password_length, 12);
+    Policy stricter = w.policy;
+    stricter.min_password_length = 20;
+    g_loaded = stricter;
+    assert_true(admin.reload_policy(kRoot).ok());
+    assert_int_equal(w.services->policy.get()->min_password_length, 20);
+    assert_int_equal(audit_rows(w, "policy.reload", "uid:0 (root)"), 2);
+}
+
+void audit_lists_by_user(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    AdminService admin = service(w);
+    (void)admin.reset_password(kRoot, "root");
+    (void)admin.reset_password(kRoot, "nobody");  // refused: no local password here; on record too
+    auto rows = admin.list_audit(kRoot, AuditFilter{"nobody", 0, 100});
+    assert_true(rows.ok());
+    assert_int_equal(rows->size(), 1);
+    assert_string_equal(rows->front().record.action.c_str(), "password.reset");
+    assert_string_equal(rows->front().record.outcome.c_str(), "denied");
+}
+
+}  // namespace
+
+int main() {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(only_root_and_admin_group_members_administer, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(approval_gives_a_one_time_code_for_that_request, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(approval_refused_for_accounts_that_may_not_recover, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(reset_sets_a_temporary_password_that_must_be_changed, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(reset_refused_for_a_locked_or_excluded_account, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(a_bad_policy_file_keeps_the_policy_in_force, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(audit_lists_by_user, set_up, tear_down),
+    };
+    return cmocka_run_group_tests(tests, nullptr, nullptr);
+}

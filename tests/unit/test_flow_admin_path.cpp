@@ -1,0 +1,219 @@
+// The administrator path in the recovery conversation (daemon/flow): the
+// menu, a request for help filed at the prompt, and an administrator's
+// approval code, over real parts (SQLite store, key file, shadow file in a
+// temp dir). Approvals go straight into the store here; AdminService has
+// its own test.
+
+#include "tests/unit/DaemonFixture.h"
+
+#include <cstring>
+#include <regex>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "daemon/flow/Flow.h"
+#include "daemon/methods/ApprovalCodes.h"
+
+using namespace recoveryd;
+using namespace recoveryd::test;
+
+namespace {
+
+constexpr std::int64_t kT0 = 1'800'000'000LL * 1000000;
+ClockReading g_clock{kT0, "unit-test-boot", 0};
+ClockReading test_clock() { return g_clock; }
+
+
+int set_up_admin(void** state) {
+    const int r = set_up(state);
+    static_cast<World*>(*state)->services->clock = test_clock;
+    g_clock = ClockReading{kT0, "unit-test-boot", 0};
+    return r;
+}
+
+FlowReply step(Flow& flow, std::vector<Secret> given) {
+    auto action = flow.next(std::move(given));
+    assert_true(action.ok());
+    if (auto* reply = std::get_if<FlowReply>(&action.value()))
+        return *reply;
+    auto job = std::get<FlowJob>(std::move(action.value()));
+    FlowOutcome outcome = job.work();
+    return flow.complete(std::move(outcome));
+}
+
+std::string render(const FlowReply& reply) {
+    std::string out = "state " + std::to_string(static_cast<unsigned>(reply.state)) + "\n";
+    for (const auto& m : reply.messages)
+        out += std::to_string(static_cast<unsigned>(m.style)) + " " + m.text + "\n";
+    return out;
+}
+
+// A whole conversation: the start, then each answer list in turn.
+std::string converse(World& w, const char* user, std::vector<std::vector<const char*>> rounds) {
+    Flow flow(*w.services, w.apply_policy(), user, FlowContext{"login", "tty1", "", "", ""});
+    std::string out = render(step(flow, {}));
+    for (const auto& round : rounds) {
+        std::vector<Secret> given;
+        for (const char* a : round)
+            given.emplace_back(a);
+        out += render(step(flow, std::move(given)));
+        if (flow.finished())
+            break;
+    }
+    return out;
+}
+
+// The id a transcript tells the person, masked so transcripts compare.
+std::string mask_ids(const std::string& text) {
+    return std::regex_replace(text, std::regex("[0-9A-Z]{3}-[0-9A-Z]{3}"), "XXX-XXX");
+}
+
+std::string only_request_id(World& w) {
+    auto requests = w.store->list_requests({}, g_clock);
+    assert_true(requests.ok());
+    assert_int_equal(requests->size(), 1);
+    return requests->front().id;
+}
+
+// An approval for `id` as `recoveryctl approve` makes it, for root (uid 0).
+Secret approve(World& w, const std::string& id, const char* user = "root", std::int64_t uid = 0) {
+    Secret code = generate_approval_code();
+    auto normalized = normalize_approval_code(code.view());
+    assert_true(normalized.ok());
+    ApprovalGrant grant{id, user, uid, hash_approval_code(*w.key, user, uid, *normalized), 3600LL * 1000000,
+                        "uid:0 (root)", ""};
+    assert_true(w.store->approve_request(grant, g_clock).ok());
+    return code;
+}
+
+void the_menu_is_the_same_for_every_name(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    const std::string root = converse(w, "root", {{"2"}, {"AAAA-BBBB-CCCC"}});
+    assert_string_equal(converse(w, "no-such-user-xyz", {{"2"}, {"AAAA-BBBB-CCCC"}}).c_str(), root.c_str());
+    assert_string_equal(converse(w, "nobody", {{"2"}, {"AAAA-BBBB-CCCC"}}).c_str(), root.c_str());
+    assert_non_null(strstr(root.c_str(), "1. Enter a recovery code"));
+    assert_non_null(strstr(root.c_str(), "2. I have a code from an administrator"));
+    assert_non_null(strstr(root.c_str(), "3. Request help from an administrator"));
+    assert_non_null(strstr(root.c_str(), "That code is not valid."));
+}
+
+void a_bad_choice_is_asked_again_three_times_at_most(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    const std::string out = converse(w, "root", {{"4"}, {"one"}, {""}});
+    assert_non_null(strstr(out.c_str(), "Type the number of one of the choices."));
+    assert_non_null(strstr(out.c_str(), "Too many attempts."));
+    const std::string recovered = converse(w, "root", {{"x"}, {" 2 "}});
+    assert_non_null(strstr(recovered.c_str(), "Administrator's code: "));
+}
+
+void a_request_is_filed_the_same_way_for_every_name(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    const std::vector<std::vector<const char*>> rounds = {{"3"}, {"+1 555 0100"}, {"forgot my password"}};
+    const std::string root = converse(w, "root", rounds);
+    const std::string unknown = converse(w, "no-such-user-xyz", rounds);
+    assert_string_equal(mask_ids(unknown).c_str(), mask_ids(root).c_str());
+    assert_non_null(strstr(root.c_str(), "Your request for help has been sent"));
+    const auto of_root = w.store->list_requests({"open", "root"}, g_clock);
+    const auto of_unknown = w.store->list_requests({"open", "no-such-user-xyz"}, g_clock);
+    assert_true(of_root.ok() && of_root->size() == 1 && of_unknown.ok() && of_unknown->size() == 1);
+    assert_string_equal(of_root->front().account.c_str(), "recoverable");
+    assert_string_equal(of_unknown->front().account.c_str(), "no such account");
+    assert_string_equal(of_root->front().contact.c_str(), "+1 555 0100");
+    assert_string_equal(of_root->front().tty.c_str(), "tty1");
+}
+
+void the_request_cap_reads_the_same_for_every_name(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    w.policy.admin.max_open_requests_per_user = 1;
+    const std::vector<std::vector<const char*>> rounds = {{"3"}, {"me@example.org"}, {"locked out"}};
+    (void)converse(w, "root", rounds);
+    (void)converse(w, "no-such-user-xyz", rounds);
+    const std::string root = converse(w, "root", rounds);
+    assert_string_equal(converse(w, "no-such-user-xyz", rounds).c_str(), root.c_str());
+    assert_non_null(strstr(root.c_str(), "already open"));
+}
+
+void bad_contact_details_are_asked_again(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    const std::string too_long(201, 'x');
+    const std::string out = converse(w, "root", {{"3"}, {"\x1b[31mred"}, {too_long.c_str()}, {"   "}});
+    assert_non_null(strstr(out.c_str(), "without control characters"));
+    assert_non_null(strstr(out.c_str(), "Too many attempts."));
+    auto requests = w.store->list_requests({}, g_clock);
+    assert_true(requests.ok());
+    assert_int_equal(requests->size(), 0);
+}
+
+void an_approval_code_recovers_once_and_completes_the_request(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    (void)converse(w, "root", {{"3"}, {"+1 555 0100"}, {"forgot my password"}});
+    const std::string id = only_request_id(w);
+    const Secret code = approve(w, id);
+
+    const std::string out = converse(w, "root", {{"2"}, {code.c_str()}, {kNewPassword, kNewPassword}});
+    assert_non_null(strstr(out.c_str(), "Code accepted."));
+    assert_non_null(strstr(out.c_str(), "Your password has been changed."));
+    auto entry = w.shadow->find("root");
+    assert_true(entry.ok());
+    assert_true(PasswordHasher::verify(Secret(kNewPassword), entry->password_hash));
+    assert_string_equal(w.store->find_request(id, g_clock)->state.c_str(), "completed");
+    // Used once: the same code is refused like any wrong code.
+    const std::string again = converse(w, "root", {{"2"}, {code.c_str()}});
+    assert_string_equal(again.c_str(), converse(w, "root", {{"2"}, {"AAAA-BBBB-CCCC"}}).c_str());
+}
+
+void expired_denied_and_other_users_codes_fail_like_a_wrong_code(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    const std::string wrong = converse(w, "root", {{"2"}, {"AAAA-BBBB-CCCC"}});
+    (void)converse(w, "root", {{"3"}, {"+1 555 0100"}, {"forgot"}});
+    const std::string id = only_request_id(w);
+
+    const Secret expired = approve(w, id);
+    g_clock.wall_us += 3601LL * 1000000;
+    g_clock.boot_us += 3601LL * 1000000;
+    assert_string_equal(converse(w, "root", {{"2"}, {expired.c_str()}}).c_str(), wrong.c_str());
+
+    const Secret denied = approve(w, id);
+    assert_true(w.store->deny_request(id, "uid:0 (root)", "not them", g_clock).ok());
+    assert_string_equal(converse(w, "root", {{"2"}, {denied.c_str()}}).c_str(), wrong.c_str());
+
+    // A code bound to nobody (uid 65534) does not work for root.
+    (void)converse(w, "nobody", {{"3"}, {"+1 555 0101"}, {"forgot"}});
+    auto requests = w.store->list_requests({"open", "nobody"}, g_clock);
+    assert_true(requests.ok() && requests->size() == 1);
+    const Secret nobodys = approve(w, requests->front().id, "nobody", 65534);
+    assert_string_equal(converse(w, "root", {{"2"}, {nobodys.c_str()}}).c_str(), wrong.c_str());
+}
+
+void a_locked_accounts_approval_code_is_refused_and_kept(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    const std::string wrong = converse(w, "root", {{"2"}, {"AAAA-BBBB-CCCC"}});
+    (void)converse(w, "root", {{"3"}, {"+1 555 0100"}, {"forgot"}});
+    const Secret code = approve(w, only_request_id(w));
+    std::string shadow = read_file(w.shadow_path());
+    shadow.insert(5, "!");  // usermod -L
+    write_file(w.shadow_path(), shadow);
+    assert_string_equal(converse(w, "root", {{"2"}, {code.c_str()}}).c_str(), wrong.c_str());
+    shadow.erase(5, 1);  // usermod -U: the code still works
+    write_file(w.shadow_path(), shadow);
+    assert_non_null(strstr(converse(w, "root", {{"2"}, {code.c_str()}}).c_str(), "Code accepted."));
+}
+
+}  // namespace
+
+int main() {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(the_menu_is_the_same_for_every_name, set_up_admin, tear_down),
+        cmocka_unit_test_setup_teardown(a_bad_choice_is_asked_again_three_times_at_most, set_up_admin, tear_down),
+        cmocka_unit_test_setup_teardown(a_request_is_filed_the_same_way_for_every_name, set_up_admin, tear_down),
+        cmocka_unit_test_setup_teardown(the_request_cap_reads_the_same_for_every_name, set_up_admin, tear_down),
+        cmocka_unit_test_setup_teardown(bad_contact_details_are_asked_again, set_up_admin, tear_down),
+        cmocka_unit_test_setup_teardown(an_approval_code_recovers_once_and_completes_the_request, set_up_admin,
+                                        tear_down),
+        cmocka_unit_test_setup_teardown(expired_denied_and_other_users_codes_fail_like_a_wrong_code, set_up_admin,
+                                        tear_down),
+        cmocka_unit_test_setup_teardown(a_locked_accounts_approval_code_is_refused_and_kept, set_up_admin, tear_down),
+    };
+    return cmocka_run_group_tests(tests, nullptr, nullptr);
+}
