@@ -5,18 +5,6 @@
 #include "daemon/process/ChildProcess.h"
 
 namespace recoveryd {
-namespace {
-
-// The tool's message on one line, for an error and an audit row.
-std::string one_line(std::string text) {
-    for (char& c : text)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            c = ' ';
-    text.erase(text.find_last_not_of(' ') + 1);
-    return text;
-}
-
-}  // namespace
 
 Result<void> reset_faillock_tally(const std::string& user, const FaillockTool& tool) {
     if (access(tool.program.c_str(), X_OK) != 0)
@@ -28,7 +16,7 @@ Result<void> reset_faillock_tally(const std::string& user, const FaillockTool& t
         return ran.error();
     if (!ran->succeeded())
         return make_error(ErrorCode::Io, "faillock --reset failed" +
-                                             (ran->stderr_head.empty() ? std::string() : ": " + one_line(ran->stderr_head)));
+                                             (ran->stderr_line().empty() ? std::string() : ": " + ran->stderr_line()));
     return {};
 }
 

@@ -27,10 +27,11 @@ HookEvent request_event(const HelpRequest& r) {
 }
 
 std::string describe(const ProcessExit& exit) {
+    const std::string said = exit.stderr_line().empty() ? std::string() : "; stderr: " + exit.stderr_line();
     switch (exit.how) {
-    case ProcessExit::How::Exited: return "exit status " + std::to_string(exit.status);
-    case ProcessExit::How::Signaled: return "killed by signal " + std::to_string(exit.status);
-    case ProcessExit::How::TimedOut: return "killed after its time limit";
+    case ProcessExit::How::Exited: return "exit status " + std::to_string(exit.status) + said;
+    case ProcessExit::How::Signaled: return "killed by signal " + std::to_string(exit.status) + said;
+    case ProcessExit::How::TimedOut: return "killed after its time limit" + said;
     }
     return "unknown outcome";
 }

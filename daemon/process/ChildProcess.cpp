@@ -22,6 +22,15 @@ extern "C" {
 
 namespace recoveryd {
 
+std::string ProcessExit::stderr_line() const {
+    std::string line = stderr_head;
+    for (char& c : line)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            c = ' ';
+    line.erase(line.find_last_not_of(' ') + 1);
+    return line;
+}
+
 bool ProcessExit::succeeded() const {
     return how == How::Exited && status == 0;
 }

@@ -29,6 +29,9 @@ struct ProcessExit {
     // before it reaches a log or a terminal.
     std::string stderr_head;
     bool succeeded() const;  // Exited with 0
+    // stderr_head on one line, control characters replaced by spaces: for an
+    // error message or an audit row.
+    std::string stderr_line() const;
 };
 
 inline constexpr std::size_t kStderrHeadBytes = 1024;
