@@ -3,6 +3,7 @@
 // call, each bounded in time. Errors carry the daemon's own message.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "common/Result.h"
 #include "common/SdBus.h"
 #include "common/Secret.h"
+#include "ctl/AdminRecords.h"
 
 namespace recoveryd::ctl {
 
@@ -28,6 +30,23 @@ public:
     Result<std::vector<Secret>> enroll_recovery_codes(const Secret& current_password);
     // Admin.ForgetUser (root only): how many enrollments were removed.
     Result<std::uint32_t> forget_user(std::string_view user);
+
+    // The Admin interface (administrators; the daemon decides who is one).
+    Result<std::vector<HelpRequest>> list_requests(const RequestFilter& filter);
+    Result<Approval> approve_request(std::string_view id, std::string_view note);
+    Result<void> deny_request(std::string_view id, std::string_view reason);
+    Result<Secret> reset_password(std::string_view user);  // the temporary password
+    Result<void> unlock(std::string_view user);
+    Result<std::vector<AuditRow>> list_audit(const AuditFilter& filter);
+    Result<void> reload_policy();
+
+    // Follows Manager.RequestFiled from whichever process owns recoveryd's
+    // name, so it goes on across daemon restarts. Calls on_ready once the
+    // subscription is in place, then on_filed per signal (which may call
+    // this client again), until SIGINT or SIGTERM (success) or until the bus
+    // connection is lost (Unavailable). Blocks both signals while it runs.
+    Result<void> watch_requests(const std::function<void()>& on_ready,
+                                const std::function<void(const FiledRequest&)>& on_filed);
 
 private:
     explicit DaemonClient(BusPtr bus) : bus_(std::move(bus)) {}
