@@ -194,12 +194,11 @@ Result<void> AdminService::reload_policy(const Administrator& admin) {
     return {};
 }
 
-Result<std::size_t> AdminService::forget_user(uid_t administrator, const std::string& user) {
-    const Administrator root{administrator, administrator == 0 ? "root" : std::string()};
+Result<std::size_t> AdminService::forget_user(const Administrator& admin, const std::string& user) {
     const auto removed = services_.store.forget_user(user);
     if (!removed)
-        return refused(root, user, "methods.forget", removed.error());
-    if (auto logged = record(root, user, "methods.forget", "ok", std::to_string(*removed) + " enrollment(s) removed");
+        return refused(admin, user, "methods.forget", removed.error());
+    if (auto logged = record(admin, user, "methods.forget", "ok", std::to_string(*removed) + " enrollment(s) removed");
         !logged)
         return logged.error();
     return removed;

@@ -58,7 +58,7 @@ public:
     // Root only (checked by the bus layer). Deletes every method enrolled
     // under the name `user`, whatever uid it was bound to (for userdel: a
     // reused name must start with nothing). Audited as methods.forget.
-    Result<std::size_t> forget_user(uid_t administrator, const std::string& user);
+    Result<std::size_t> forget_user(const Administrator& admin, const std::string& user);
 
 private:
     // One audit row with the administrator as actor; fails closed.

@@ -112,8 +112,8 @@ Result<void> AdminObject::export_on(sd_bus* bus) {
 template <typename T>
 int AdminObject::submit(sd_bus_message* message, sd_bus_error* error, WorkerPool& lane,
                         std::function<Result<T>(AdminService&, const Administrator&)> work,
-                        std::function<int(sd_bus_message* call, const T& value)> reply) {
-    auto caller = authorize_admin(message, AdminScope::Administrators);
+                        std::function<int(sd_bus_message* call, const T& value)> reply, AdminScope scope) {
+    auto caller = authorize_admin(message, scope);
     if (!caller)
         return reply_with_error(error, caller.error());
     const PendingCall call(message);
@@ -267,21 +267,16 @@ int AdminObject::on_reload_policy(sd_bus_message* message, void* userdata, sd_bu
 int AdminObject::on_forget_user(sd_bus_message* message, void* userdata, sd_bus_error* error) {
     auto& self = *static_cast<AdminObject*>(userdata);
     return guard_handler(error, [&]() -> int {
-        auto caller = authorize_admin(message, AdminScope::RootOnly);
-        if (!caller)
-            return reply_with_error(error, caller.error());
         auto user = read_user_name(message);
         if (!user)
             return reply_with_error(error, user.error());
-        const PendingCall call(message);
-        auto submitted = self.workers_.run<std::size_t>(
-            [&admin = self.admin_, uid = caller->uid, name = *user] { return admin.forget_user(uid, name); },
-            [call](Result<std::size_t> removed) {
-                if (!removed)
-                    return call.fail(removed.error());
-                (void)sd_bus_reply_method_return(call.get(), "u", static_cast<uint32_t>(*removed));
-            });
-        return submitted ? 1 : reply_with_error(error, submitted.error());
+        return self.submit<std::size_t>(
+            message, error, self.workers_,
+            [user = *user](AdminService& admin, const Administrator& who) { return admin.forget_user(who, user); },
+            [](sd_bus_message* call, const std::size_t& removed) {
+                return sd_bus_reply_method_return(call, "u", static_cast<uint32_t>(removed));
+            },
+            AdminScope::RootOnly);
     });
 }
 

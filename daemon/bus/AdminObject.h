@@ -12,6 +12,7 @@
 #include "common/SdBus.h"
 #include "daemon/Services.h"
 #include "daemon/admin/AdminService.h"
+#include "daemon/bus/Authorization.h"
 #include "daemon/bus/PendingCall.h"
 #include "daemon/workers/WorkerPool.h"
 
@@ -39,7 +40,8 @@ private:
     template <typename T>
     int submit(sd_bus_message* message, sd_bus_error* error, WorkerPool& lane,
                std::function<Result<T>(AdminService&, const Administrator&)> work,
-               std::function<int(sd_bus_message* call, const T& value)> reply);
+               std::function<int(sd_bus_message* call, const T& value)> reply,
+               AdminScope scope = AdminScope::Administrators);
 
     AdminService admin_;
     WorkerPool& workers_;

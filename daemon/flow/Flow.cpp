@@ -128,13 +128,15 @@ FlowReply Flow::ask(FlowStep step, std::vector<FlowMessage> preface) {
     return reply;
 }
 
-// A bad answer (not a secret): asked again, up to kMaxAttempts in all.
-FlowReply Flow::ask_again(std::string problem) {
-    if (++attempts_ >= kMaxAttempts) {
-        step_ = FlowStep::Finished;
-        return too_many_attempts().reply;
-    }
-    return ask(step_, {{MessageStyle::ErrorMsg, std::move(problem)}});
+// A bad answer (not a secret): asked again, up to kMaxAttempts in all; the
+// flow's end is a decision, so a job writes its audit row.
+FlowAction Flow::ask_again(std::string problem) {
+    if (++attempts_ < kMaxAttempts)
+        return ask(step_, {{MessageStyle::ErrorMsg, std::move(problem)}});
+    return job(FlowJob::Lane::General, [job = job_context(), problem]() -> FlowOutcome {
+        (void)job.record("answer.check", "failed", "too many bad answers; the last: " + problem);
+        return too_many_attempts();
+    });
 }
 
 FlowAction Flow::choose_method(const Secret& choice) {

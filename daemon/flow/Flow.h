@@ -52,7 +52,7 @@ public:
 private:
     Result<FlowAction> answer(std::vector<Secret> answers);
     FlowReply ask(FlowStep step, std::vector<FlowMessage> preface = {});
-    FlowReply ask_again(std::string problem);
+    FlowAction ask_again(std::string problem);
     FlowAction choose_method(const Secret& choice);
     FlowAction take_contact(const Secret& contact);
     FlowAction take_reason(const Secret& reason);

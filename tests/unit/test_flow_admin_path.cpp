@@ -103,6 +103,9 @@ void a_bad_choice_is_asked_again_three_times_at_most(void** state) {
     const std::string out = converse(w, "root", {{"4"}, {"one"}, {""}});
     assert_non_null(strstr(out.c_str(), "Type the number of one of the choices."));
     assert_non_null(strstr(out.c_str(), "Too many attempts."));
+    auto rows = w.store->list_audit(10);
+    assert_true(rows.ok() && !rows->empty());
+    assert_string_equal(rows->back().record.action.c_str(), "answer.check");  // the end is on record
     const std::string recovered = converse(w, "root", {{"x"}, {" 2 "}});
     assert_non_null(strstr(recovered.c_str(), "Administrator's code: "));
 }
