@@ -93,8 +93,9 @@ std::variant<CommandLine, int> parse_command_line(int argc, const char* const* a
     CLI::App app{"Manage how you can recover your account if you forget your password;\n"
                  "administrators also answer requests for help filed at login prompts."};
     app.require_subcommand(1);
-    app.footer("Exit status: 0 done, 1 failure, 2 bad command line or input, 3 recoveryd not reachable,\n"
-               "4 permission denied or wrong password. See recoveryctl(1) (docs/recoveryctl.md).");
+    app.footer("'recoveryctl COMMAND --help' shows a command's options.\n"
+               "Exit status: 0 done, 1 failure, 2 bad command line or input, 3 recoveryd not reachable,\n"
+               "4 permission denied or wrong password.");
     Subcommands subs;
     add_account_commands(app, subs, line);
     add_request_commands(app, subs, line);

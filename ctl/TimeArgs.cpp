@@ -81,7 +81,7 @@ std::optional<std::uint64_t> parse_ago(std::string_view text, std::uint64_t now)
     const std::string_view digits = text.substr(0, text.size() - 1);
     std::uint64_t count = 0;
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
-    if (ec != std::errc{} || end != digits.data() + digits.size() || digits.front() == '+')
+    if (ec != std::errc{} || end != digits.data() + digits.size())
         return std::nullopt;
     if (count > now / (unit_sec * kUsecPerSec))
         return std::nullopt;  // before 1970: surely a typing error

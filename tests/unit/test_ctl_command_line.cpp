@@ -29,15 +29,13 @@ CommandLine parsed(std::initializer_list<const char*> args) {
     return std::get<CommandLine>(result);
 }
 
+// The exit status for a refused command line (CLI11's message is captured).
 int refused(std::initializer_list<const char*> args) {
-    int code = -1;
-    const Captured out = capture_output([&] {
-        auto result = parse(args);
-        assert_true(std::holds_alternative<int>(result));
-        code = std::get<int>(result);
-        return code;
-    });
-    return out.code;
+    return capture_output([&] {
+               auto result = parse(args);
+               assert_true(std::holds_alternative<int>(result));
+               return std::get<int>(result);
+           }).code;
 }
 
 void parses_requests_and_watch(void**) {
