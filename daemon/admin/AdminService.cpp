@@ -85,14 +85,19 @@ Result<std::vector<HelpRequest>> AdminService::list_requests(const Administrator
     return requests;
 }
 
-Result<Approval> AdminService::approve(const Administrator& admin, std::string_view typed_id, const std::string& note) {
-    const auto policy = services_.policy.get();
+Result<HelpRequest> AdminService::find_request(std::string_view typed_id) {
     const auto id = normalize_request_id(typed_id);
     if (!id)
         return id.error();
-    const auto request = services_.store.find_request(*id, services_.clock());
+    return services_.store.find_request(*id, services_.clock());
+}
+
+Result<Approval> AdminService::approve(const Administrator& admin, std::string_view typed_id, const std::string& note) {
+    const auto policy = services_.policy.get();
+    const auto request = find_request(typed_id);
     if (!request)
         return request.error();
+    const std::string& id = request->id;
     const auto uid = recoverable_uid(*policy, request->user);
     if (!uid)
         return refused(admin, request->user, "request.approve", uid.error());
@@ -100,7 +105,7 @@ Result<Approval> AdminService::approve(const Administrator& admin, std::string_v
     const auto normalized = normalize_approval_code(approval.code.view());
     if (!normalized)
         return make_error(ErrorCode::Internal, "a generated approval code did not normalize");
-    ApprovalGrant grant{*id,
+    ApprovalGrant grant{id,
                         request->user,
                         *uid,
                         hash_approval_code(services_.key, request->user, *uid, *normalized),
@@ -109,8 +114,8 @@ Result<Approval> AdminService::approve(const Administrator& admin, std::string_v
                         note};
     // Audited before the code exists anywhere but here: an approval that
     // cannot be recorded does not happen.
-    const std::string shown = format_request_id(*id);
-    if (auto logged = record(admin, request->user, "request.approve", "ok", "request " + shown + "; note: " + note);
+    if (auto logged = record(admin, request->user, "request.approve", "ok",
+                             "request " + format_request_id(id) + "; note: " + note);
         !logged)
         return logged.error();
     auto expires = services_.store.approve_request(grant, services_.clock());
@@ -121,16 +126,13 @@ Result<Approval> AdminService::approve(const Administrator& admin, std::string_v
 }
 
 Result<void> AdminService::deny(const Administrator& admin, std::string_view typed_id, const std::string& reason) {
-    const auto id = normalize_request_id(typed_id);
-    if (!id)
-        return id.error();
-    const auto request = services_.store.find_request(*id, services_.clock());
+    const auto request = find_request(typed_id);
     if (!request)
         return request.error();
-    if (auto denied = services_.store.deny_request(*id, admin.actor(), reason, services_.clock()); !denied)
+    if (auto denied = services_.store.deny_request(request->id, admin.actor(), reason, services_.clock()); !denied)
         return refused(admin, request->user, "request.deny", denied.error());
     return record(admin, request->user, "request.deny", "ok",
-                  "request " + format_request_id(*id) + "; reason: " + reason);
+                  "request " + format_request_id(request->id) + "; reason: " + reason);
 }
 
 // ---- accounts ----

@@ -66,6 +66,8 @@ private:
                         const char* outcome, std::string detail = {});
     // Audits a refusal of `action` and passes the error on.
     Error refused(const Administrator& admin, const std::string& user, const char* action, const Error& why);
+    // The request an id names, in any spelling a person reads back.
+    Result<HelpRequest> find_request(std::string_view typed_id);
     // Whether the account may be recovered now; AccessDenied saying why not.
     Result<std::int64_t> recoverable_uid(const Policy& policy, const std::string& user);
 

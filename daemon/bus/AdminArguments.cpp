@@ -24,13 +24,14 @@ Result<std::string> read_string_value(sd_bus_message* message, const char* key) 
     return std::string(value);
 }
 
-Result<std::string> read_user_value(sd_bus_message* message, const char* key) {
+Result<void> read_user_value(sd_bus_message* message, const char* key, std::string& field) {
     auto user = read_string_value(message, key);
     if (!user)
-        return user;
+        return user.error();
     if (auto valid = validate_user_name(*user); !valid)
         return valid.error();
-    return user;
+    field = std::move(*user);
+    return {};
 }
 
 }  // namespace
@@ -39,13 +40,8 @@ Result<RequestFilter> read_request_filter(sd_bus_message* message) {
     RequestFilter filter;
     auto read = read_dictionary(message, "the filter", [&](const char* key) -> Result<void> {
         const std::string_view name(key);
-        if (name == "User") {
-            auto user = read_user_value(message, key);
-            if (!user)
-                return user.error();
-            filter.user = std::move(*user);
-            return {};
-        }
+        if (name == "User")
+            return read_user_value(message, key, filter.user);
         if (name == "State") {
             auto state = read_string_value(message, key);
             if (!state)
@@ -67,13 +63,8 @@ Result<AuditFilter> read_audit_filter(sd_bus_message* message) {
     AuditFilter filter;
     auto read = read_dictionary(message, "the filter", [&](const char* key) -> Result<void> {
         const std::string_view name(key);
-        if (name == "User") {
-            auto user = read_user_value(message, key);
-            if (!user)
-                return user.error();
-            filter.user = std::move(*user);
-            return {};
-        }
+        if (name == "User")
+            return read_user_value(message, key, filter.user);
         if (name == "Since") {
             std::uint64_t since = 0;
             if (sd_bus_message_read(message, "v", "t", &since) < 0)

@@ -26,8 +26,10 @@ ErrorCode code_for(int sqlite_error) {
 
 Statement& Statement::bind(int index, std::string_view text) {
     if (bind_error_ == SQLITE_OK)
-        bind_error_ = sqlite3_bind_text(statement_.get(), index, text.data(), static_cast<int>(text.size()),
-                                        SQLITE_TRANSIENT);
+        // An empty view may have no data pointer, which SQLite binds as NULL:
+        // text is always text.
+        bind_error_ = sqlite3_bind_text(statement_.get(), index, text.empty() ? "" : text.data(),
+                                        static_cast<int>(text.size()), SQLITE_TRANSIENT);
     return *this;
 }
 

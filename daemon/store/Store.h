@@ -165,7 +165,19 @@ public:
     Result<void> verify_audit_chain();
 
 private:
+    // The stored clock, and the time it judges a reading to be.
+    struct ClockRow {
+        std::int64_t latest = 0;
+        std::string boot_id;
+        std::int64_t boot_at = 0;
+        std::int64_t judge(const ClockReading& clock) const;
+    };
+    Result<ClockRow> read_clock_row();
     Result<std::int64_t> judge_time_locked(const ClockReading& clock);  // in the caller's transaction
+    Result<std::vector<HelpRequest>> read_requests_at(const ClockReading& clock, const RequestFilter& filter,
+                                                      std::string_view id);
+    // judge_time_locked, then what has expired by then is marked or deleted.
+    Result<std::int64_t> settle_time(const ClockReading& clock);
     explicit Store(Database db) : db_(std::move(db)), mutex_(std::make_unique<std::mutex>()) {}
     Database db_;
     std::unique_ptr<std::mutex> mutex_;  // a pointer, so the Store can move

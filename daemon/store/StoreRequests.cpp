@@ -115,7 +115,7 @@ Result<std::int64_t> Store::judge_time(const ClockReading& clock) {
     return judged;
 }
 
-Result<std::int64_t> Store::judge_time_locked(const ClockReading& clock) {
+Result<Store::ClockRow> Store::read_clock_row() {
     auto select = db_.prepare("SELECT latest, boot_id, boot_at FROM clock WHERE id = 1");
     if (!select)
         return select.error();
@@ -124,13 +124,21 @@ Result<std::int64_t> Store::judge_time_locked(const ClockReading& clock) {
         return row.error();
     if (!*row)
         return make_error(ErrorCode::Corrupt, db_.path() + ": the clock row is missing");
-    const std::int64_t latest = select->column_int64(0);
-    const std::string boot_id = select->column_text(1);
-    const std::int64_t boot_at = select->column_int64(2);
+    return ClockRow{select->column_int64(0), select->column_text(1), select->column_int64(2)};
+}
 
+std::int64_t Store::ClockRow::judge(const ClockReading& clock) const {
     std::int64_t judged = std::max(clock.wall_us, latest);
     if (!clock.boot_id.empty() && clock.boot_id == boot_id && clock.boot_us >= boot_at)
         judged = std::max(judged, latest + (clock.boot_us - boot_at));
+    return judged;
+}
+
+Result<std::int64_t> Store::judge_time_locked(const ClockReading& clock) {
+    const auto row = read_clock_row();
+    if (!row)
+        return row.error();
+    const std::int64_t judged = row->judge(clock);
     auto update = db_.prepare("UPDATE clock SET latest = ?1, boot_id = ?2, boot_at = ?3 WHERE id = 1");
     if (!update)
         return update.error();
@@ -139,17 +147,24 @@ Result<std::int64_t> Store::judge_time_locked(const ClockReading& clock) {
     return judged;
 }
 
+Result<std::int64_t> Store::settle_time(const ClockReading& clock) {
+    auto now = judge_time_locked(clock);
+    if (!now)
+        return now;
+    if (auto expired = expire(db_, *now); !expired)
+        return expired.error();
+    return now;
+}
+
 Result<Filing> Store::file_request(HelpRequest request, const ClockReading& clock, std::size_t max_open,
                                    std::int64_t lifetime_us, const std::function<std::string()>& new_id) {
     std::lock_guard lock(*mutex_);
     auto transaction = Transaction::begin(db_);
     if (!transaction)
         return transaction.error();
-    auto now = judge_time_locked(clock);
+    auto now = settle_time(clock);
     if (!now)
         return now.error();
-    if (auto expired = expire(db_, *now); !expired)
-        return expired.error();
     auto count = db_.prepare("SELECT count(*) FROM requests WHERE user = ?1 AND state IN ('open', 'approved')");
     if (count)
         count->bind(1, request.user);
@@ -186,37 +201,35 @@ Result<Filing> Store::file_request(HelpRequest request, const ClockReading& cloc
     return filing;
 }
 
-Result<std::vector<HelpRequest>> Store::list_requests(const RequestFilter& filter, const ClockReading& clock) {
+// Reading writes nothing (no fsync): the time is judged but not stored, and
+// a request past its time reads as expired before the next write marks it.
+Result<std::vector<HelpRequest>> Store::read_requests_at(const ClockReading& clock, const RequestFilter& filter,
+                                                         std::string_view id) {
     std::lock_guard lock(*mutex_);
-    auto transaction = Transaction::begin(db_);
-    if (!transaction)
-        return transaction.error();
-    auto now = judge_time_locked(clock);
-    if (!now)
-        return now.error();
-    if (auto expired = expire(db_, *now); !expired)
-        return expired.error();
-    auto select = db_.prepare("SELECT " + std::string(kRequestColumns) +
-                              " FROM requests WHERE (?1 = '' OR state = ?1) AND (?2 = '' OR user = ?2)"
-                              " ORDER BY filed_at, id");
+    const auto row = read_clock_row();
+    if (!row)
+        return row.error();
+    auto select = db_.prepare(
+        "SELECT * FROM (SELECT id, user, uid, account, filed_at, expires_at, service, tty, rhost, ruser, contact,"
+        " reason, CASE WHEN state IN ('open', 'approved') AND expires_at <= ?4 THEN 'expired' ELSE state END AS state,"
+        " decided_by, decided_at, note FROM requests)"
+        " WHERE (?1 = '' OR state = ?1) AND (?2 = '' OR user = ?2) AND (?3 = '' OR id = ?3) ORDER BY filed_at, id");
     if (!select)
         return select.error();
-    auto requests = read_requests(select->bind(1, filter.state).bind(2, filter.user));
-    if (!requests)
-        return requests;
-    if (auto r = transaction->commit(); !r)
-        return r.error();
-    return requests;
+    return read_requests(select->bind(1, filter.state).bind(2, filter.user).bind(3, id).bind(4, row->judge(clock)));
+}
+
+Result<std::vector<HelpRequest>> Store::list_requests(const RequestFilter& filter, const ClockReading& clock) {
+    return read_requests_at(clock, filter, {});
 }
 
 Result<HelpRequest> Store::find_request(std::string_view id, const ClockReading& clock) {
-    auto found = list_requests({}, clock);  // small tables: one code path for reading
+    auto found = read_requests_at(clock, {}, id.empty() ? "-" : id);
     if (!found)
         return found.error();
-    const auto it = std::find_if(found->begin(), found->end(), [&](const HelpRequest& r) { return r.id == id; });
-    if (it == found->end())
+    if (found->empty())
         return no_such_request(id);
-    return std::move(*it);
+    return std::move(found->front());
 }
 
 Result<std::int64_t> Store::approve_request(const ApprovalGrant& grant, const ClockReading& clock) {
@@ -224,11 +237,9 @@ Result<std::int64_t> Store::approve_request(const ApprovalGrant& grant, const Cl
     auto transaction = Transaction::begin(db_);
     if (!transaction)
         return transaction.error();
-    auto now = judge_time_locked(clock);
+    auto now = settle_time(clock);
     if (!now)
         return now.error();
-    if (auto expired = expire(db_, *now); !expired)
-        return expired.error();
     auto request = find_undecided(db_, grant.request_id);
     if (!request)
         return request.error();
@@ -263,11 +274,9 @@ Result<void> Store::deny_request(std::string_view id, std::string_view decided_b
     auto transaction = Transaction::begin(db_);
     if (!transaction)
         return transaction.error();
-    auto now = judge_time_locked(clock);
+    auto now = settle_time(clock);
     if (!now)
         return now.error();
-    if (auto expired = expire(db_, *now); !expired)
-        return expired.error();
     if (auto request = find_undecided(db_, id); !request)
         return request.error();
     auto update = db_.prepare(
@@ -290,11 +299,9 @@ Result<ApprovalCheck> Store::consume_approval_code(std::string_view user, std::i
     auto transaction = Transaction::begin(db_);
     if (!transaction)
         return transaction.error();
-    auto now = judge_time_locked(clock);
+    auto now = settle_time(clock);
     if (!now)
         return now.error();
-    if (auto expired = expire(db_, *now); !expired)
-        return expired.error();
     auto consume = db_.prepare(
         "DELETE FROM approval_codes WHERE user = ?1 AND uid = ?2 AND ?2 >= 0 AND code_hash = ?3 AND expires_at > ?4"
         " AND request_id IN (SELECT id FROM requests WHERE state = 'approved') RETURNING request_id");

@@ -9,10 +9,15 @@
 //   flow-peer hold N                         opens N flows, prints the first's path, waits for stdin to close
 //   flow-peer start-many N [KEY=VALUE...]    starts N flows with that context; prints how many could, and why not
 //   flow-peer list-requests-timing ROUNDS    p50/p99 of Admin.ListRequests on an open connection, in µs
+//   flow-peer reset-load N USER              keeps N Admin.ResetPassword calls for USER in flight until stdin
+//                                            closes; prints "loaded" once they are out, then how many finished
 //   flow-peer code-timing ROUNDS USER... [--method N]
 //                                            median/p99 of Next with a wrong code, per user, interleaved;
 //                                            method 1: a recovery code (default), 2: an approval code
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <poll.h>
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -192,6 +197,49 @@ int list_requests_timing(int rounds) {
     return 0;
 }
 
+// One ResetPassword in flight; each reply sends the next one.
+struct ResetLoad {
+    sd_bus* bus;
+    std::string user;
+    int finished = 0;
+    int failed = 0;
+
+    int send() {
+        return sd_bus_call_method_async(bus, nullptr, bus::kServiceName, bus::kObjectPath, bus::kAdminInterface,
+                                        "ResetPassword", on_reply, this, "s", user.c_str());
+    }
+    static int on_reply(sd_bus_message* reply, void* userdata, sd_bus_error*) {
+        auto* load = static_cast<ResetLoad*>(userdata);
+        ++(sd_bus_message_is_method_error(reply, nullptr) ? load->failed : load->finished);
+        return load->send();
+    }
+};
+
+int reset_load(int count, const std::string& user) {
+    BusPtr bus = connect_bus();
+    ResetLoad load{bus.get(), user};
+    for (int i = 0; i < count; ++i)
+        if (load.send() < 0)
+            return std::fprintf(stderr, "flow-peer: cannot send ResetPassword\n"), 1;
+    std::printf("loaded\n");
+    std::fflush(stdout);
+    struct pollfd fds[2] = {{sd_bus_get_fd(bus.get()), 0, 0}, {STDIN_FILENO, POLLIN, 0}};
+    for (;;) {
+        while (sd_bus_process(bus.get(), nullptr) > 0) {
+        }
+        fds[0].events = static_cast<short>(sd_bus_get_events(bus.get()));
+        if (poll(fds, 2, -1) < 0 && errno != EINTR)
+            return 1;
+        if (fds[1].revents != 0) {
+            char buffer[64];
+            if (read(STDIN_FILENO, buffer, sizeof buffer) <= 0)
+                break;
+        }
+    }
+    std::printf("finished=%d failed=%d\n", load.finished, load.failed);
+    return 0;
+}
+
 int start_many(int count, const std::vector<std::string>& context) {
     BusPtr bus = connect_bus();
     int started = 0;
@@ -256,6 +304,9 @@ int main(int argc, char** argv) {
     timing_cmd->add_option("users", users)->required();
     auto* list_timing_cmd = app.add_subcommand("list-requests-timing");
     list_timing_cmd->add_option("rounds", number)->required();
+    auto* reset_load_cmd = app.add_subcommand("reset-load");
+    reset_load_cmd->add_option("count", number)->required();
+    reset_load_cmd->add_option("user", user)->required();
     int method = 1;
     timing_cmd->add_option("--method", method)->check(CLI::Range(1, 2));
     CLI11_PARSE(app, argc, argv);
@@ -288,6 +339,8 @@ int main(int argc, char** argv) {
         return bench(number);
     if (many_cmd->parsed())
         return start_many(number, context);
+    if (reset_load_cmd->parsed())
+        return reset_load(number, user);
     if (list_timing_cmd->parsed())
         return list_requests_timing(number);
     if (timing_cmd->parsed())
