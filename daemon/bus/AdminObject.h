@@ -6,6 +6,7 @@
 // work. Resets go to the shadow-writer thread; nothing here blocks the loop.
 
 #include <functional>
+#include <map>
 #include <memory>
 
 #include "common/Result.h"
@@ -43,9 +44,17 @@ private:
                std::function<int(sd_bus_message* call, const T& value)> reply,
                AdminScope scope = AdminScope::Administrators);
 
+    // Anyone may call, and a refusal costs a lookup and an audit write on a
+    // worker: one caller other than root has at most this many calls out,
+    // so nobody can fill the workers' queue that logins share.
+    static constexpr unsigned kMaxCallsPerCaller = 4;
+
+    void call_done(uid_t uid);
+
     AdminService admin_;
     WorkerPool& workers_;
     WorkerPool& shadow_writer_;
+    std::map<uid_t, unsigned> calls_out_;  // by caller, root not counted; on the loop only
     BusSlotPtr slot_;
 };
 

@@ -1,7 +1,7 @@
 #pragma once
 // What a flow's work on a worker thread may use: the daemon's thread-safe
-// components, and copies of everything else (the policy as it was when the
-// step began, the user name, where the login comes from). Never the Flow.
+// components, and copies of everything else (the policy snapshot the flow
+// started with, the user name, where the login comes from). Never the Flow.
 
 #include <memory>
 #include <string>

@@ -3,7 +3,8 @@
 # login (pam_acct_mgmt: change required; `login` runs pam_chauthtok). Refused for a
 # locked account. recoveryctl unlock resets a pam_faillock tally. A reset
 # waiting for the password lock held by another program never stalls the
-# daemon: other calls are answered meanwhile.
+# daemon: other calls are answered meanwhile; and one caller cannot hold
+# more than 4 calls open.
 source "$(dirname "$0")/lib.sh"
 
 sandbox up --policy "$(admin_policy)"
@@ -78,7 +79,17 @@ ctl hank requests --all > "$WORK/during.out" || fail "ListRequests was not answe
 ctl hank audit --user alice > /dev/null || fail "ListAudit was not answered while a reset waits"
 kill -0 "$resetter" 2>/dev/null || fail "the reset did not wait for the lock: $(cat "$WORK/waiting-reset.out")"
 assert_eq 1 "$(audit "action = 'password.reset' AND outcome = 'ok'")" "resets done while the lock is held"
+# One caller has at most 4 calls out (root is not counted): hank's fifth is
+# refused at once, and root is still served.
+for i in 2 3 4; do ctl hank reset-password alice > "$WORK/waiting-reset-$i.out" 2>&1 & done
+sleep 0.5
+status=0
+ctl hank requests > "$WORK/fifth.out" 2>&1 || status=$?
+assert_eq 3 "$status" "exit status of hank's fifth call"
+assert_contains "$WORK/fifth.out" "too many of your calls are in progress"
+ctl root requests > /dev/null || fail "root is refused while hank has 4 calls out"
 exec {LOCK[1]}>&-
 wait "$resetter" || fail "the reset failed after the lock was released: $(cat "$WORK/waiting-reset.out")"
-assert_eq 2 "$(audit "action = 'password.reset' AND outcome = 'ok'")" "resets done after the lock is released"
+wait
+assert_eq 5 "$(audit "action = 'password.reset' AND outcome = 'ok'")" "resets done after the lock is released"
 echo PASS
