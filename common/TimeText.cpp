@@ -13,4 +13,6 @@ std::string utc_iso8601(std::int64_t epoch_seconds) {
     return text;
 }
 
+long days_since_epoch() { return static_cast<long>(std::time(nullptr) / 86400); }
+
 }  // namespace recoveryd

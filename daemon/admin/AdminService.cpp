@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "common/TimeText.h"
+
 #include "daemon/account/AccountService.h"
 #include "daemon/admin/FaillockTally.h"
 #include "daemon/audit/AuditLog.h"
@@ -17,8 +19,6 @@ namespace recoveryd {
 namespace {
 
 constexpr std::int64_t kMicroseconds = 1000000;
-
-long today() { return static_cast<long>(std::time(nullptr) / 86400); }
 
 }  // namespace
 
@@ -60,7 +60,7 @@ Error AdminService::refused(const Administrator& admin, const std::string& user,
 }
 
 Result<std::int64_t> AdminService::recoverable_uid(const Policy& policy, const std::string& user) {
-    const auto account = check_account(policy, services_.shadow, user, today());
+    const auto account = check_account(policy, services_.shadow, user, days_since_epoch());
     if (!account)
         return account.error();
     if (!account->recoverable())

@@ -1,7 +1,5 @@
 #include "daemon/flow/FlowJobContext.h"
 
-#include <ctime>
-
 #include "daemon/audit/AuditLog.h"
 
 namespace recoveryd {
@@ -21,7 +19,5 @@ Result<void> FlowJobContext::record(const char* action, const char* outcome, std
     entry.detail = std::move(detail);
     return services.audit.record(std::move(entry));
 }
-
-long days_since_epoch() { return static_cast<long>(std::time(nullptr) / 86400); }
 
 }  // namespace recoveryd

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/Result.h"
+#include "common/TimeText.h"
 #include "daemon/Services.h"
 #include "daemon/flow/FlowContext.h"
 #include "daemon/policy/Policy.h"
@@ -23,8 +24,5 @@ struct FlowJobContext {
     // failure to record means for the step).
     Result<void> record(const char* action, const char* outcome, std::string detail = {}) const;
 };
-
-// Today as the shadow file counts it: days since 1970-01-01 (UTC).
-long days_since_epoch();
 
 }  // namespace recoveryd
