@@ -4,9 +4,8 @@
 //
 // A safe path needs every directory above it owned by root and not writable
 // by group or others, which /tmp and /var/tmp (1777) are not. These tests
-// make their directory next to the test program, under the build directory
-// (e.g. build/tests/unit/recoveryd-hooks-XXXXXX), and skip when that build
-// directory itself is not on a safe path.
+// make their directory next to the test program when the build directory is
+// on a safe path, else under /run (see safe_base).
 
 #include "tests/unit/UnitTest.h"
 #include "tests/unit/TestFiles.h"
@@ -30,12 +29,35 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A directory of the test's own beside the test program, removed with all it
-// holds when destroyed.
+// Independent of the code under test: is every directory from / down to
+// `directory` root's alone?
+bool is_on_a_safe_path(fs::path directory) {
+    for (;; directory = directory.parent_path()) {
+        struct stat status {};
+        if (stat(directory.c_str(), &status) != 0 || status.st_uid != 0 || (status.st_mode & 022) != 0)
+            return false;
+        if (directory == directory.parent_path())
+            return true;
+    }
+}
+
+// Where a hook may live for these tests: beside the test program when the
+// build tree is root's alone, else under /run (root's tmpfs; a clone under
+// /tmp, which anyone may write, is not a safe place for a hook). Empty when
+// neither is.
+fs::path safe_base() {
+    for (const fs::path& base : {fs::canonical("/proc/self/exe").parent_path(), fs::path("/run")})
+        if (is_on_a_safe_path(base))
+            return base;
+    return {};
+}
+
+// A directory of the test's own under safe_base(), removed with all it holds
+// when destroyed.
 class SafeDir {
 public:
     SafeDir() {
-        std::string pattern = (fs::read_symlink("/proc/self/exe").parent_path() / "recoveryd-hooks-XXXXXX").string();
+        std::string pattern = (safe_base() / "recoveryd-hooks-XXXXXX").string();
         if (mkdtemp(pattern.data()) == nullptr)
             fail_msg("mkdtemp %s failed", pattern.c_str());
         path_ = pattern;
@@ -55,22 +77,9 @@ private:
     fs::path path_;
 };
 
-// Independent of the code under test: is every directory from / down to the
-// test program's own root's alone?
-bool build_dir_is_on_a_safe_path() {
-    fs::path directory = fs::canonical("/proc/self/exe").parent_path();
-    for (;; directory = directory.parent_path()) {
-        struct stat status {};
-        if (stat(directory.c_str(), &status) != 0 || status.st_uid != 0 || (status.st_mode & 022) != 0)
-            return false;
-        if (directory == directory.parent_path())
-            return true;
-    }
-}
-
 int setup(void**) {
-    if (geteuid() != 0 || !build_dir_is_on_a_safe_path()) {
-        print_message("skipped: needs root and a build directory owned by root, not writable by others\n");
+    if (geteuid() != 0 || safe_base().empty()) {
+        print_message("skipped: needs root, and a build directory or /run owned by root and writable by nobody else\n");
         skip();
     }
     return 0;
