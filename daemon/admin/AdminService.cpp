@@ -169,7 +169,10 @@ Result<void> AdminService::unlock(const Administrator& admin, const std::string&
         return refused(admin, user, "account.unlock", reset.error());
     if (auto cleared = services_.store.password_check_succeeded(account->uid); !cleared)
         return refused(admin, user, "account.unlock", cleared.error());
-    return record(admin, user, "account.unlock", "ok", "pam_faillock tally and recoveryd's counters reset");
+    if (auto cleared = services_.store.clear_failed_checks(user); !cleared)
+        return refused(admin, user, "account.unlock", cleared.error());
+    return record(admin, user, "account.unlock", "ok",
+                  "pam_faillock tally, failed recovery checks and lockout of the name reset");
 }
 
 // ---- audit and policy ----

@@ -37,9 +37,22 @@ struct CodeKind {
         bool consumed = false;
         std::string request_id;
         std::string note;
+        AttemptVerdict attempt;  // blocked: nothing was compared
     };
     Result<Used> (*consume)(const FlowJobContext&, std::int64_t uid, const Digest&);
 };
+
+// For the audit row: a lockout that held, or that this failure began.
+std::string rate_limit_note(const AttemptVerdict& attempt) {
+    auto until = [](std::int64_t judged_us) { return utc_iso8601(judged_us / 1'000'000); };
+    if (attempt.blocked())
+        return std::string("not checked: locked out by the ") + scope_name(attempt.blocked_by) + " limit until " +
+               until(attempt.blocked_until);
+    if (attempt.locked_out != AttemptScope::None)
+        return std::string("the ") + scope_name(attempt.locked_out) + " limit is reached: locked out until " +
+               until(attempt.lockout_until);
+    return {};
+}
 
 FlowOutcome verify(const FlowJobContext& job, const Secret& typed, const CodeKind& kind) {
     const auto account = check_account(*job.policy, job.services.shadow, job.user, days_since_epoch());
@@ -60,10 +73,13 @@ FlowOutcome verify(const FlowJobContext& job, const Secret& typed, const CodeKin
         return failed(texts::kNotChanged);
     }
     std::string detail = account->uid < 0 ? std::string() : account->exclusion;
-    if (!used->note.empty())
-        detail += (detail.empty() ? "" : "; ") + used->note;
+    for (const std::string& note : {used->note, rate_limit_note(used->attempt)})
+        if (!note.empty())
+            detail += (detail.empty() ? "" : "; ") + note;
     const bool ok = used->consumed && well_formed && account->uid >= 0;
-    if (!job.record(kind.action, ok ? "ok" : "failed", detail))
+    // A blocked attempt reads like any wrong code at the prompt (same text,
+    // same verdict time); only the audit row says it was not compared.
+    if (!job.record(kind.action, ok ? "ok" : used->attempt.blocked() ? "denied" : "failed", detail))
         return failed(texts::kNotChanged);
     if (!ok)
         return failed(kind.rejected);
@@ -71,20 +87,20 @@ FlowOutcome verify(const FlowJobContext& job, const Secret& typed, const CodeKin
 }
 
 Result<CodeKind::Used> consume_recovery_code(const FlowJobContext& job, std::int64_t uid, const Digest& digest) {
-    const auto checked = job.services.store.consume_recovery_code(job.user, uid, digest);
+    const auto checked = job.services.store.consume_recovery_code(job.identity_attempt(), uid, digest);
     if (!checked)
         return checked.error();
-    CodeKind::Used used{checked->consumed, {}, {}};
+    CodeKind::Used used{checked->consumed, {}, {}, checked->attempt};
     if (checked->retired > 0)
         used.note = "retired codes enrolled for an earlier account of this name";
     return used;
 }
 
 Result<CodeKind::Used> consume_approval_code(const FlowJobContext& job, std::int64_t uid, const Digest& digest) {
-    const auto checked = job.services.store.consume_approval_code(job.user, uid, digest, job.services.clock());
+    const auto checked = job.services.store.consume_approval_code(job.identity_attempt(), uid, digest);
     if (!checked)
         return checked.error();
-    CodeKind::Used used{checked->consumed, checked->request_id, {}};
+    CodeKind::Used used{checked->consumed, checked->request_id, {}, checked->attempt};
     if (checked->consumed)
         used.note = "request " + format_request_id(checked->request_id);
     return used;

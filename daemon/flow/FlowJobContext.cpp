@@ -20,4 +20,11 @@ Result<void> FlowJobContext::record(const char* action, const char* outcome, std
     return services.audit.record(std::move(entry));
 }
 
+IdentityAttempt FlowJobContext::identity_attempt() const {
+    std::string source = !context.rhost.empty() ? "rhost:" + context.rhost
+                         : !context.tty.empty() ? "tty:" + context.tty
+                                                : "service:" + context.service;
+    return IdentityAttempt{user, std::move(source), policy->attempt_limits, services.clock()};
+}
+
 }  // namespace recoveryd

@@ -11,6 +11,7 @@
 #include "daemon/Services.h"
 #include "daemon/flow/FlowContext.h"
 #include "daemon/policy/Policy.h"
+#include "daemon/store/IdentityAttempt.h"
 
 namespace recoveryd {
 
@@ -23,6 +24,10 @@ struct FlowJobContext {
     // One audit row for this flow; fails closed (the caller decides what a
     // failure to record means for the step).
     Result<void> record(const char* action, const char* outcome, std::string detail = {}) const;
+
+    // An identity check by this flow, now, for the rate limits: the typed
+    // name; the remote host, else the terminal, else the service.
+    IdentityAttempt identity_attempt() const;
 };
 
 }  // namespace recoveryd

@@ -49,6 +49,10 @@ FlowOutcome rotate_password(const FlowJobContext& job, const IdentityProof& proo
     if (auto written = write_new_hash(job, proof.account_uid, password); !written)
         return not_changed(job, written.error());
     (void)job.record("password.rotate", "ok");
+    // The name's failed checks are forgotten (its source's are not): the
+    // owner proved who they are.
+    if (auto cleared = job.services.store.clear_failed_checks(job.user); !cleared)
+        (void)job.record("limits.clear", "error", cleared.error().message);
     if (!proof.request_id.empty())
         complete_request(job, proof.request_id);
     if (job.policy->after_reset == AfterReset::Continue)

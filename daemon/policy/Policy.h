@@ -8,6 +8,8 @@
 #include <sys/types.h>
 #include <vector>
 
+#include "daemon/policy/AttemptLimits.h"
+
 namespace recoveryd {
 
 enum class AfterReset { SignInAgain, Continue };
@@ -40,6 +42,7 @@ struct Policy {
     std::size_t min_password_length = 0;
     AfterReset after_reset = AfterReset::SignInAgain;
     FlowLimits limits;
+    AttemptLimits attempt_limits;  // failed identity checks
     AdminPolicy admin;
 };
 

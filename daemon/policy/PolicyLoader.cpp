@@ -119,6 +119,45 @@ Result<void> apply_admin_setting(AdminPolicy& admin, std::string_view key, std::
     return unknown_setting("Admin", key);
 }
 
+Result<void> apply_limits_setting(Policy& policy, std::string_view key, std::string_view value) {
+    static const std::map<std::string_view, std::size_t FlowLimits::*> kCaps = {
+        {"MaxOpenFlows", &FlowLimits::max_open_flows},
+        {"MaxFlowsPerUser", &FlowLimits::max_per_user},
+        {"MaxFlowsPerTty", &FlowLimits::max_per_tty},
+        {"MaxFlowsPerRemoteHost", &FlowLimits::max_per_remote_host},
+    };
+    if (const auto cap = kCaps.find(key); cap != kCaps.end()) {
+        auto number = parse_number(value, 1, 65536);
+        if (!number)
+            return number.error();
+        policy.limits.*(cap->second) = static_cast<std::size_t>(*number);
+        return {};
+    }
+    AttemptLimits& attempts = policy.attempt_limits;
+    static const std::map<std::string_view, FailureLimit AttemptLimits::*> kScopes = {
+        {"PerUser", &AttemptLimits::per_user},
+        {"PerSource", &AttemptLimits::per_source},
+        {"Total", &AttemptLimits::total},
+    };
+    for (const auto& [suffix, scope] : kScopes) {
+        FailureLimit& limit = attempts.*scope;
+        if (key == "MaxFailures" + std::string(suffix)) {
+            auto number = parse_number(value, 1, 100000);
+            if (!number)
+                return number.error();
+            limit.max_failures = static_cast<std::uint32_t>(*number);
+            return {};
+        }
+        if (key == "FailureWindow" + std::string(suffix) + "Sec")
+            return set_seconds(limit.window, value, 60, 2592000);
+        if (key == "Lockout" + std::string(suffix) + "Sec")
+            return set_seconds(limit.lockout, value, 60, 2592000);
+    }
+    if (key == "MaxLockoutSec")
+        return set_seconds(attempts.max_lockout, value, 60, 31536000);
+    return unknown_setting("Limits", key);
+}
+
 // Applies one key; an Error's message says what is wrong with the value.
 Result<void> apply_setting(Policy& policy, std::string_view section, std::string_view key,
                            std::string_view value) {
@@ -173,19 +212,7 @@ Result<void> apply_setting(Policy& policy, std::string_view section, std::string
             return {};
         }
     } else if (section == "Limits") {
-        static const std::map<std::string_view, std::size_t FlowLimits::*> kCaps = {
-            {"MaxOpenFlows", &FlowLimits::max_open_flows},
-            {"MaxFlowsPerUser", &FlowLimits::max_per_user},
-            {"MaxFlowsPerTty", &FlowLimits::max_per_tty},
-            {"MaxFlowsPerRemoteHost", &FlowLimits::max_per_remote_host},
-        };
-        if (const auto cap = kCaps.find(key); cap != kCaps.end()) {
-            auto number = parse_number(value, 1, 65536);
-            if (!number)
-                return number.error();
-            policy.limits.*(cap->second) = static_cast<std::size_t>(*number);
-            return {};
-        }
+        return apply_limits_setting(policy, key, value);
     } else if (section == "Admin") {
         return apply_admin_setting(policy.admin, key, value);
     } else {
@@ -382,7 +409,15 @@ std::string describe_policy(const Policy& policy) {
         << "MaxOpenFlows = " << policy.limits.max_open_flows << "\n"
         << "MaxFlowsPerUser = " << policy.limits.max_per_user << "\n"
         << "MaxFlowsPerTty = " << policy.limits.max_per_tty << "\n"
-        << "MaxFlowsPerRemoteHost = " << policy.limits.max_per_remote_host << "\n"
+        << "MaxFlowsPerRemoteHost = " << policy.limits.max_per_remote_host << "\n";
+    const AttemptLimits& attempts = policy.attempt_limits;
+    for (const auto& [suffix, limit] : {std::pair{"PerUser", &attempts.per_user},
+                                        std::pair{"PerSource", &attempts.per_source},
+                                        std::pair{"Total", &attempts.total}})
+        out << "MaxFailures" << suffix << " = " << limit->max_failures << "\n"
+            << "FailureWindow" << suffix << "Sec = " << limit->window.count() << "\n"
+            << "Lockout" << suffix << "Sec = " << limit->lockout.count() << "\n";
+    out << "MaxLockoutSec = " << attempts.max_lockout.count() << "\n"
         << "\n[Admin]\n"
         << "Groups =";
     for (const auto& group : policy.admin.groups)

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "daemon/crypto/Digest.h"
+#include "daemon/store/IdentityAttempt.h"
 
 namespace recoveryd {
 
@@ -62,6 +63,7 @@ struct ApprovalGrant {
 struct ApprovalCheck {
     bool consumed = false;   // this call used the code up
     std::string request_id;  // its request, when consumed
+    AttemptVerdict attempt;  // blocked: no code was compared
 };
 
 }  // namespace recoveryd

@@ -138,12 +138,34 @@ Result<std::int64_t> Store::replace_recovery_codes(std::string_view user, std::i
     return id->value();
 }
 
-Result<CodeCheck> Store::consume_recovery_code(std::string_view user, std::int64_t uid, const Digest& hash) {
+Result<CodeCheck> Store::consume_recovery_code(const IdentityAttempt& attempt, std::int64_t uid, const Digest& hash) {
     std::lock_guard lock(*mutex_);
     auto transaction = Transaction::begin(db_);
     if (!transaction)
         return transaction.error();
+    auto now = judge_time_locked(attempt.clock);
+    if (!now)
+        return now.error();
+    auto ticket = begin_attempt_locked(attempt, *now);
+    if (!ticket)
+        return ticket.error();
     CodeCheck check;
+    if (!ticket->verdict.blocked()) {
+        auto used = consume_recovery_code_locked(attempt.user, uid, hash, check);
+        if (!used)
+            return used.error();
+        if (auto counted = finish_attempt_locked(attempt, *ticket, check.consumed); !counted)
+            return counted.error();
+    }
+    check.attempt = ticket->verdict;
+    if (auto r = transaction->commit(); !r)
+        return r.error();
+    checkpoint_wal(db_);
+    return check;
+}
+
+Result<void> Store::consume_recovery_code_locked(std::string_view user, std::int64_t uid, const Digest& hash,
+                                                 CodeCheck& check) {
     // Both statements run for every input, also uid = -1 (which retires and
     // matches nothing), so the work done does not tell whether a name exists.
     auto retire = db_.prepare("DELETE FROM enrollments WHERE user = ?1 AND ?2 >= 0 AND uid <> ?2");
@@ -162,10 +184,7 @@ Result<CodeCheck> Store::consume_recovery_code(std::string_view user, std::int64
         return enrollment.error();
     check.consumed = enrollment->has_value() && db_.changes() == 1;
     check.enrollment_id = check.consumed ? enrollment->value() : 0;
-    if (auto r = transaction->commit(); !r)
-        return r.error();
-    checkpoint_wal(db_);
-    return check;
+    return {};
 }
 
 Result<RecoveryCodeStatus> Store::recovery_code_status(std::string_view user, std::int64_t uid) {

@@ -22,6 +22,7 @@
 #include "common/Result.h"
 #include "daemon/crypto/Digest.h"
 #include "daemon/store/HelpRequest.h"
+#include "daemon/store/IdentityAttempt.h"
 #include "daemon/store/Database.h"
 
 namespace recoveryd {
@@ -36,6 +37,7 @@ struct CodeCheck {
     bool consumed = false;            // this call used the code up
     std::int64_t enrollment_id = 0;   // the enrollment the code belonged to, when consumed
     std::size_t retired = 0;          // enrollments of the name dropped because their uid differs
+    AttemptVerdict attempt;           // blocked: no code was compared
 };
 
 // Whether a current-password check may run now.
@@ -96,17 +98,18 @@ public:
     static Result<Store> open(const std::filesystem::path& path);
 
     // Recovery codes. `uid` is the account's uid; -1 when the name has no
-    // account (then nothing matches).
+    // account (then nothing matches). Checks of a code are identity checks:
+    // see "Rate limits" below.
 
     // One transaction: drops the name's earlier recovery-code enrollment
     // (whatever its uid) and enrolls these hashes; returns the new enrollment id.
     Result<std::int64_t> replace_recovery_codes(std::string_view user, std::int64_t uid,
                                                 const std::vector<Digest>& hashes, std::int64_t now);
-    // One transaction, the same statements whatever the inputs: retires the
-    // name's enrollments bound to another uid (when uid >= 0), then deletes
-    // the matching code. At most one of any number of concurrent callers
-    // consumes a code.
-    Result<CodeCheck> consume_recovery_code(std::string_view user, std::int64_t uid, const Digest& hash);
+    // One transaction, the same statements whatever the inputs: counts the
+    // attempt (blocked: nothing more), retires the name's enrollments bound
+    // to another uid (when uid >= 0), then deletes the matching code. At
+    // most one of any number of concurrent callers consumes a code.
+    Result<CodeCheck> consume_recovery_code(const IdentityAttempt& attempt, std::int64_t uid, const Digest& hash);
     // Only the enrollment bound to this uid counts.
     Result<RecoveryCodeStatus> recovery_code_status(std::string_view user, std::int64_t uid);
     // Deletes every enrollment of the name (any uid) and its codes; returns
@@ -146,17 +149,26 @@ public:
     // Marks an open or approved request denied and deletes its code.
     Result<void> deny_request(std::string_view id, std::string_view decided_by, std::string_view reason,
                               const ClockReading& clock);
-    // One transaction, the same statements whatever the inputs: deletes the
-    // live code with this hash bound to (user, uid) of an approved request.
-    // At most one of any number of concurrent callers consumes a code.
-    Result<ApprovalCheck> consume_approval_code(std::string_view user, std::int64_t uid, const Digest& hash,
-                                                const ClockReading& clock);
+    // One transaction, the same statements whatever the inputs: counts the
+    // attempt (blocked: nothing more), then deletes the live code with this
+    // hash bound to (user, uid) of an approved request. At most one of any
+    // number of concurrent callers consumes a code.
+    Result<ApprovalCheck> consume_approval_code(const IdentityAttempt& attempt, std::int64_t uid,
+                                                const Digest& hash);
     Result<void> complete_request(std::string_view id, const ClockReading& clock);  // approved -> completed
     // The time expiry is judged by (microseconds since the epoch): the
     // reading's wall clock, but never earlier than the last judged time, nor
     // (within one boot) than that time plus the boot-time clock's progress.
     // Stores the result.
     Result<std::int64_t> judge_time(const ClockReading& clock);
+
+    // Rate limits on identity checks (StoreAttempts.cpp). Every check of a
+    // secret goes through one of the consume_* methods above, which count it
+    // before they compare, in the same transaction: so concurrent flows get
+    // no more tries than one flow trying in a row. Forgets a name's failures
+    // and lockout (not its source's or the total's): after a successful
+    // recovery, and for `recoveryctl unlock`.
+    Result<void> clear_failed_checks(std::string_view user);
 
     Result<void> append_audit(const AuditRecord& record);  // a row of the current format
     Result<std::vector<AuditRow>> list_audit(const AuditFilter& filter);
@@ -178,6 +190,18 @@ private:
                                                       std::string_view id);
     // judge_time_locked, then what has expired by then is marked or deleted.
     Result<std::int64_t> settle_time(const ClockReading& clock);
+    // An attempt being checked: counted as failed until it matches.
+    struct AttemptTicket {
+        AttemptVerdict verdict;
+        std::int64_t now = 0;
+        std::vector<std::int64_t> counted;  // failed_checks rowids
+    };
+    Result<AttemptTicket> begin_attempt_locked(const IdentityAttempt& attempt, std::int64_t now);
+    Result<void> finish_attempt_locked(const IdentityAttempt& attempt, AttemptTicket& ticket, bool matched);
+    Result<void> consume_recovery_code_locked(std::string_view user, std::int64_t uid, const Digest& hash,
+                                              CodeCheck& check);
+    Result<void> consume_approval_code_locked(std::string_view user, std::int64_t uid, const Digest& hash,
+                                              std::int64_t now, ApprovalCheck& check);
     explicit Store(Database db) : db_(std::move(db)), mutex_(std::make_unique<std::mutex>()) {}
     Database db_;
     std::unique_ptr<std::mutex> mutex_;  // a pointer, so the Store can move

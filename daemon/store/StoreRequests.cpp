@@ -293,22 +293,40 @@ Result<void> Store::deny_request(std::string_view id, std::string_view decided_b
     return {};
 }
 
-Result<ApprovalCheck> Store::consume_approval_code(std::string_view user, std::int64_t uid, const Digest& hash,
-                                                   const ClockReading& clock) {
+Result<ApprovalCheck> Store::consume_approval_code(const IdentityAttempt& attempt, std::int64_t uid,
+                                                   const Digest& hash) {
     std::lock_guard lock(*mutex_);
     auto transaction = Transaction::begin(db_);
     if (!transaction)
         return transaction.error();
-    auto now = settle_time(clock);
+    auto now = settle_time(attempt.clock);
     if (!now)
         return now.error();
+    auto ticket = begin_attempt_locked(attempt, *now);
+    if (!ticket)
+        return ticket.error();
+    ApprovalCheck check;
+    if (!ticket->verdict.blocked()) {
+        if (auto used = consume_approval_code_locked(attempt.user, uid, hash, *now, check); !used)
+            return used.error();
+        if (auto counted = finish_attempt_locked(attempt, *ticket, check.consumed); !counted)
+            return counted.error();
+    }
+    check.attempt = ticket->verdict;
+    if (auto r = transaction->commit(); !r)
+        return r.error();
+    checkpoint_wal(db_);
+    return check;
+}
+
+Result<void> Store::consume_approval_code_locked(std::string_view user, std::int64_t uid, const Digest& hash,
+                                                 std::int64_t now, ApprovalCheck& check) {
     auto consume = db_.prepare(
         "DELETE FROM approval_codes WHERE user = ?1 AND uid = ?2 AND ?2 >= 0 AND code_hash = ?3 AND expires_at > ?4"
         " AND request_id IN (SELECT id FROM requests WHERE state = 'approved') RETURNING request_id");
     if (!consume)
         return consume.error();
-    consume->bind(1, user).bind(2, uid).bind(3, bytes(hash)).bind(4, *now);
-    ApprovalCheck check;
+    consume->bind(1, user).bind(2, uid).bind(3, bytes(hash)).bind(4, now);
     auto row = consume->step();
     if (!row)
         return row.error();
@@ -317,10 +335,7 @@ Result<ApprovalCheck> Store::consume_approval_code(std::string_view user, std::i
     if (auto rest = consume->run(); !rest)
         return rest.error();
     check.consumed = !check.request_id.empty() && db_.changes() == 1;
-    if (auto r = transaction->commit(); !r)
-        return r.error();
-    checkpoint_wal(db_);
-    return check;
+    return {};
 }
 
 Result<void> Store::complete_request(std::string_view id, const ClockReading& clock) {

@@ -10,6 +10,7 @@
 
 #include "daemon/admin/AdminService.h"
 #include "daemon/methods/ApprovalCodes.h"
+#include "tests/unit/test_store_fixture.h"
 
 using namespace recoveryd;
 using namespace recoveryd::test;
@@ -93,8 +94,8 @@ void approval_gives_a_one_time_code_for_that_request(void** state) {
     auto normalized = normalize_approval_code(approval->code.view());
     assert_true(normalized.ok());
     const Digest digest = hash_approval_code(*w.key, "root", 0, *normalized);
-    assert_true(w.store->consume_approval_code("root", 0, digest, read_clock())->consumed);
-    assert_false(w.store->consume_approval_code("root", 0, digest, read_clock())->consumed);
+    assert_true(w.store->consume_approval_code(attempt_by("root", read_clock()), 0, digest)->consumed);
+    assert_false(w.store->consume_approval_code(attempt_by("root", read_clock()), 0, digest)->consumed);
     assert_int_equal(audit_rows(w, "request.approve", "uid:0 (root)"), 1);
 }
 

@@ -82,13 +82,13 @@ void codes_are_consumed_once(void**) {
     Store store = d.open();
     const std::int64_t alice = ok_value(store.replace_recovery_codes("alice", kAlice, {test_digest("1"), test_digest("2")}, 1000));
     assert_true(store.replace_recovery_codes("bob", 1001, {test_digest("3")}, 1000).ok());
-    const CodeCheck first = ok_value(store.consume_recovery_code("alice", kAlice, test_digest("1")));
+    const CodeCheck first = ok_value(store.consume_recovery_code(attempt_by("alice"), kAlice, test_digest("1")));
     assert_true(first.consumed);
     assert_int_equal(first.enrollment_id, alice);
     assert_int_equal(first.retired, 0);
-    assert_false(ok_value(store.consume_recovery_code("alice", kAlice, test_digest("1"))).consumed);  // used
-    assert_false(ok_value(store.consume_recovery_code("alice", kAlice, test_digest("3"))).consumed);  // bob's
-    assert_false(ok_value(store.consume_recovery_code("carol", 1002, test_digest("2"))).consumed);   // no codes
+    assert_false(ok_value(store.consume_recovery_code(attempt_by("alice"), kAlice, test_digest("1"))).consumed);  // used
+    assert_false(ok_value(store.consume_recovery_code(attempt_by("alice"), kAlice, test_digest("3"))).consumed);  // bob's
+    assert_false(ok_value(store.consume_recovery_code(attempt_by("carol"), 1002, test_digest("2"))).consumed);   // no codes
     auto status = ok_value(store.recovery_code_status("alice", kAlice));
     assert_int_equal(status.remaining, 1);
     assert_int_equal(status.enrolled_at, 1000);
@@ -96,9 +96,9 @@ void codes_are_consumed_once(void**) {
 
     const std::int64_t again = ok_value(store.replace_recovery_codes("alice", kAlice, {test_digest("4")}, 2000));
     assert_true(again != alice);
-    assert_false(ok_value(store.consume_recovery_code("alice", kAlice, test_digest("2"))).consumed);  // replaced
+    assert_false(ok_value(store.consume_recovery_code(attempt_by("alice"), kAlice, test_digest("2"))).consumed);  // replaced
     assert_int_equal(ok_value(store.recovery_code_status("alice", kAlice)).enrolled_at, 2000);
-    assert_int_equal(ok_value(store.consume_recovery_code("alice", kAlice, test_digest("4"))).enrollment_id, again);
+    assert_int_equal(ok_value(store.consume_recovery_code(attempt_by("alice"), kAlice, test_digest("4"))).enrollment_id, again);
     assert_int_equal(ok_value(store.recovery_code_status("bob", 1001)).remaining, 1);
 }
 
@@ -119,7 +119,7 @@ void concurrent_processes_have_one_winner(void**) {
             pid = fork();
             if (pid == 0) {
                 auto store = Store::open(d.path);
-                auto won = store.ok() ? store->consume_recovery_code("alice", kAlice, code)
+                auto won = store.ok() ? store->consume_recovery_code(attempt_by("alice"), kAlice, code)
                                       : Result<CodeCheck>(make_error(ErrorCode::Internal, "open"));
                 _exit(!won.ok() ? 2 : (won->consumed ? 0 : 1));
             }

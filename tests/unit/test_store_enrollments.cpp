@@ -16,14 +16,14 @@ void a_reused_name_retires_the_old_accounts_codes(void**) {
     assert_true(store.replace_recovery_codes("bob", kBob, {test_digest("b1")}, 1).ok());
 
     // userdel alice; useradd -u 1500 alice: the old codes do not work and are retired.
-    const CodeCheck check = ok_value(store.consume_recovery_code("alice", kNewAlice, test_digest("a1")));
+    const CodeCheck check = ok_value(store.consume_recovery_code(attempt_by("alice"), kNewAlice, test_digest("a1")));
     assert_false(check.consumed);
     assert_int_equal(check.enrollment_id, 0);
     assert_int_equal(check.retired, 1);
     assert_string_equal(d.sql("SELECT count(*) FROM enrollments WHERE user = 'alice'").c_str(), "0");
     assert_string_equal(d.sql("SELECT count(*) FROM recovery_codes").c_str(), "1");  // bob's
     // Retired for good: even the old uid cannot use them now.
-    assert_false(ok_value(store.consume_recovery_code("alice", kOldAlice, test_digest("a2"))).consumed);
+    assert_false(ok_value(store.consume_recovery_code(attempt_by("alice"), kOldAlice, test_digest("a2"))).consumed);
     assert_int_equal(ok_value(store.recovery_code_status("bob", kBob)).remaining, 1);
 }
 
@@ -31,7 +31,7 @@ void a_name_without_account_matches_and_retires_nothing(void**) {
     StoreDir d;
     Store store = d.open();
     assert_true(store.replace_recovery_codes("alice", kOldAlice, {test_digest("a1")}, 1).ok());
-    const CodeCheck check = ok_value(store.consume_recovery_code("alice", kNoAccount, test_digest("a1")));
+    const CodeCheck check = ok_value(store.consume_recovery_code(attempt_by("alice"), kNoAccount, test_digest("a1")));
     assert_false(check.consumed);
     assert_int_equal(check.retired, 0);
     assert_int_equal(ok_value(store.recovery_code_status("alice", kOldAlice)).remaining, 1);
@@ -57,8 +57,8 @@ void replacing_drops_the_earlier_enrollment_of_any_uid(void**) {
     const std::int64_t new_id = ok_value(store.replace_recovery_codes("alice", kNewAlice, {test_digest("n1")}, 2));
     assert_true(old_id > 0 && new_id > 0 && new_id != old_id);
     assert_int_equal(ok_value(store.recovery_code_status("alice", kOldAlice)).remaining, 0);
-    assert_false(ok_value(store.consume_recovery_code("alice", kNewAlice, test_digest("a1"))).consumed);
-    const CodeCheck check = ok_value(store.consume_recovery_code("alice", kNewAlice, test_digest("n1")));
+    assert_false(ok_value(store.consume_recovery_code(attempt_by("alice"), kNewAlice, test_digest("a1"))).consumed);
+    const CodeCheck check = ok_value(store.consume_recovery_code(attempt_by("alice"), kNewAlice, test_digest("n1")));
     assert_true(check.consumed);
     assert_int_equal(check.enrollment_id, new_id);
     assert_int_equal(check.retired, 0);
@@ -101,7 +101,7 @@ void assert_no_copy_left_after(Deletion deletion) {
     assert_true(store.replace_recovery_codes("bob", kBob, {kept}, 1).ok());
     switch (deletion) {
     case Deletion::Consume:
-        assert_true(ok_value(store.consume_recovery_code("alice", kOldAlice, gone)).consumed);
+        assert_true(ok_value(store.consume_recovery_code(attempt_by("alice"), kOldAlice, gone)).consumed);
         break;
     case Deletion::Replace:
         assert_true(store.replace_recovery_codes("alice", kOldAlice, {test_digest("new")}, 2).ok());

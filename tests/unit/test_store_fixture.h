@@ -51,6 +51,14 @@ struct StoreDir {
     std::string wal_bytes() const { return read_file_bytes(path.string() + "-wal"); }
 };
 
+// An identity check under limits no test reaches, unless the test is about them.
+inline recoveryd::IdentityAttempt attempt_by(std::string_view user,
+                                             recoveryd::ClockReading clock = recoveryd::read_clock()) {
+    const recoveryd::FailureLimit loose{1000000, std::chrono::seconds(60), std::chrono::seconds(60)};
+    return recoveryd::IdentityAttempt{std::string(user), "tty:tty1", {loose, loose, loose, std::chrono::seconds(60)},
+                                      std::move(clock)};
+}
+
 // Distinct, high-entropy digests: searchable in the database's bytes.
 inline recoveryd::Digest test_digest(std::string_view label) {
     return recoveryd::hash_parts({"store-test", label});

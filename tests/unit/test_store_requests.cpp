@@ -89,13 +89,13 @@ void an_approval_code_works_once_for_its_account_only(void**) {
     assert_int_equal(ok_value(store.approve_request(grant(id, "alice", kAlice, "code"), at(kT0))), kT0 + kHour);
     assert_string_equal(ok_value(store.find_request(id, at(kT0))).state.c_str(), "approved");
     // bob cannot use alice's code; nor can a later account named alice.
-    assert_false(ok_value(store.consume_approval_code("bob", kBob, test_digest("code"), at(kT0))).consumed);
-    assert_false(ok_value(store.consume_approval_code("alice", 1500, test_digest("code"), at(kT0))).consumed);
-    assert_false(ok_value(store.consume_approval_code("alice", kAlice, test_digest("other"), at(kT0))).consumed);
-    const ApprovalCheck used = ok_value(store.consume_approval_code("alice", kAlice, test_digest("code"), at(kT0)));
+    assert_false(ok_value(store.consume_approval_code(attempt_by("bob", at(kT0)), kBob, test_digest("code"))).consumed);
+    assert_false(ok_value(store.consume_approval_code(attempt_by("alice", at(kT0)), 1500, test_digest("code"))).consumed);
+    assert_false(ok_value(store.consume_approval_code(attempt_by("alice", at(kT0)), kAlice, test_digest("other"))).consumed);
+    const ApprovalCheck used = ok_value(store.consume_approval_code(attempt_by("alice", at(kT0)), kAlice, test_digest("code")));
     assert_true(used.consumed);
     assert_string_equal(used.request_id.c_str(), id.c_str());
-    assert_false(ok_value(store.consume_approval_code("alice", kAlice, test_digest("code"), at(kT0))).consumed);
+    assert_false(ok_value(store.consume_approval_code(attempt_by("alice", at(kT0)), kAlice, test_digest("code"))).consumed);
     assert_true(store.complete_request(id, at(kT0)).ok());
     assert_string_equal(ok_value(store.find_request(id, at(kT0))).state.c_str(), "completed");
     // A completed request cannot be approved again.
@@ -120,7 +120,7 @@ void a_denied_requests_code_stops_working(void**) {
     const std::string id = file(store, "alice", kAlice, "AAAAA1");
     assert_true(store.approve_request(grant(id, "alice", kAlice, "code"), at(kT0)).ok());
     assert_true(store.deny_request(id, "uid:0 (root)", "the caller was not alice", at(kT0)).ok());
-    assert_false(ok_value(store.consume_approval_code("alice", kAlice, test_digest("code"), at(kT0))).consumed);
+    assert_false(ok_value(store.consume_approval_code(attempt_by("alice", at(kT0)), kAlice, test_digest("code"))).consumed);
     assert_string_equal(d.sql("SELECT count(*) FROM approval_codes").c_str(), "0");
     const HelpRequest denied = ok_value(store.find_request(id, at(kT0)));
     assert_string_equal(denied.state.c_str(), "denied");
@@ -134,9 +134,9 @@ void a_code_expires_and_a_clock_moved_back_does_not_revive_it(void**) {
     const std::string id = file(store, "alice", kAlice, "AAAAA1");
     assert_true(store.approve_request(grant(id, "alice", kAlice, "code"), at(kT0, 0)).ok());
     // Seen once after its expiry...
-    assert_false(ok_value(store.consume_approval_code("alice", kAlice, test_digest("x"), at(kT0 + kHour, kHour))).consumed);
+    assert_false(ok_value(store.consume_approval_code(attempt_by("alice", at(kT0 + kHour, kHour)), kAlice, test_digest("x"))).consumed);
     // ...then the wall clock is set back an hour, in another boot: still expired.
-    assert_false(ok_value(store.consume_approval_code("alice", kAlice, test_digest("code"), at(kT0, 5, "boot-b"))).consumed);
+    assert_false(ok_value(store.consume_approval_code(attempt_by("alice", at(kT0, 5, "boot-b")), kAlice, test_digest("code"))).consumed);
 }
 
 void a_clock_moved_back_does_not_stretch_a_live_code(void**) {
@@ -147,7 +147,7 @@ void a_clock_moved_back_does_not_stretch_a_live_code(void**) {
     // Within the same boot, the wall clock goes back a day while an hour
     // passes on the boot-time clock: the code's hour is over.
     const ClockReading moved_back = at(kT0 - 24 * kHour, kHour + kSecond);
-    assert_false(ok_value(store.consume_approval_code("alice", kAlice, test_digest("code"), moved_back)).consumed);
+    assert_false(ok_value(store.consume_approval_code(attempt_by("alice", moved_back), kAlice, test_digest("code"))).consumed);
     assert_string_equal(d.sql("SELECT count(*) FROM approval_codes").c_str(), "0");
 }
 
@@ -179,7 +179,7 @@ void fifty_racing_uses_of_one_code_consume_it_once(void**) {
     std::vector<std::thread> threads;
     for (int i = 0; i < 50; ++i)
         threads.emplace_back([&] {
-            const auto check = store.consume_approval_code("alice", kAlice, test_digest("code"), at(kT0));
+            const auto check = store.consume_approval_code(attempt_by("alice", at(kT0)), kAlice, test_digest("code"));
             if (!check.ok())
                 ++errors;
             else if (check->consumed)

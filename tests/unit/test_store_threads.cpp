@@ -37,7 +37,7 @@ void threads_consuming_one_code_have_one_winner(void**) {
         assert_true(store.replace_recovery_codes("alice", 1000, {code}, 1).ok());
         std::atomic<int> winners{0}, errors{0};
         race([&](int) {
-            auto check = store.consume_recovery_code("alice", 1000, code);
+            auto check = store.consume_recovery_code(attempt_by("alice"), 1000, code);
             if (!check.ok())
                 ++errors;
             else if (check->consumed)
@@ -102,7 +102,7 @@ void mixed_calls_from_many_threads_all_succeed(void**) {
         for (int i = 0; i < 20; ++i) {
             const Digest code = test_digest(user + std::to_string(i));
             bool ok = store.replace_recovery_codes(user, uid, {code}, 1).ok();
-            ok = ok && store.consume_recovery_code(user, uid, code).ok();
+            ok = ok && store.consume_recovery_code(attempt_by(user), uid, code).ok();
             ok = ok && store.recovery_code_status(user, uid).ok();
             ok = ok && store.note_denial(uid, i, 5).ok();
             ok = ok && store.begin_password_check(uid, i, [](std::uint32_t) { return std::int64_t{0}; }).ok();
