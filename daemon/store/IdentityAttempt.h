@@ -4,6 +4,7 @@
 // the attempt as failed, in the transaction that compares the secret and
 // before it does, and forgets it only when the secret matched.
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -30,6 +31,7 @@ struct AttemptVerdict {
     std::int64_t blocked_until = 0;     // judged µs, when blocked
     AttemptScope locked_out = AttemptScope::None;  // a failure that began a lockout (the widest)
     std::int64_t lockout_until = 0;     // judged µs, with locked_out
+    std::chrono::nanoseconds counting{0};  // spent counting, in the transaction (bench/ reports it)
     bool blocked() const { return blocked_by != AttemptScope::None; }
 };
 

@@ -146,18 +146,18 @@ Result<CodeCheck> Store::consume_recovery_code(const IdentityAttempt& attempt, s
     auto now = judge_time_locked(attempt.clock);
     if (!now)
         return now.error();
-    auto ticket = begin_attempt_locked(attempt, *now);
-    if (!ticket)
-        return ticket.error();
+    AttemptTicket ticket{{}, *now, {}};
+    if (auto counted = begin_attempt_locked(attempt, ticket); !counted)
+        return counted.error();
     CodeCheck check;
-    if (!ticket->verdict.blocked()) {
+    if (!ticket.verdict.blocked()) {
         auto used = consume_recovery_code_locked(attempt.user, uid, hash, check);
         if (!used)
             return used.error();
-        if (auto counted = finish_attempt_locked(attempt, *ticket, check.consumed); !counted)
+        if (auto counted = finish_attempt_locked(attempt, ticket, check.consumed); !counted)
             return counted.error();
     }
-    check.attempt = ticket->verdict;
+    check.attempt = ticket.verdict;
     if (auto r = transaction->commit(); !r)
         return r.error();
     checkpoint_wal(db_);

@@ -196,7 +196,8 @@ private:
         std::int64_t now = 0;
         std::vector<std::int64_t> counted;  // failed_checks rowids
     };
-    Result<AttemptTicket> begin_attempt_locked(const IdentityAttempt& attempt, std::int64_t now);
+    // `ticket.now` is the judged time; the ticket is filled in.
+    Result<void> begin_attempt_locked(const IdentityAttempt& attempt, AttemptTicket& ticket);
     Result<void> finish_attempt_locked(const IdentityAttempt& attempt, AttemptTicket& ticket, bool matched);
     Result<void> consume_recovery_code_locked(std::string_view user, std::int64_t uid, const Digest& hash,
                                               CodeCheck& check);

@@ -125,19 +125,35 @@ Result<std::int64_t> lock_out(Database& db, const ScopedKey& key, std::chrono::s
 
 }  // namespace
 
-Result<Store::AttemptTicket> Store::begin_attempt_locked(const IdentityAttempt& attempt, std::int64_t now) {
-    AttemptTicket ticket;
-    ticket.now = now;
-    if (auto pruned = prune(db_, attempt, now); !pruned)
-        return pruned.error();
+namespace {
+
+// Adds the time until its end to a verdict's `counting`.
+class CountingTimer {
+public:
+    explicit CountingTimer(AttemptVerdict& verdict) : verdict_(verdict) {}
+    ~CountingTimer() { verdict_.counting += std::chrono::steady_clock::now() - start_; }
+    CountingTimer(const CountingTimer&) = delete;
+    CountingTimer& operator=(const CountingTimer&) = delete;
+
+private:
+    AttemptVerdict& verdict_;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace
+
+Result<void> Store::begin_attempt_locked(const IdentityAttempt& attempt, AttemptTicket& ticket) {
+    const CountingTimer timer(ticket.verdict);
+    if (auto pruned = prune(db_, attempt, ticket.now); !pruned)
+        return pruned;
     for (const ScopedKey& key : keys_of(attempt)) {
-        auto until = locked_until(db_, key, now);
+        auto until = locked_until(db_, key, ticket.now);
         if (!until)
             return until.error();
         if (*until > 0) {
             ticket.verdict.blocked_by = key.scope;
             ticket.verdict.blocked_until = *until;
-            return ticket;
+            return {};
         }
     }
     // Counted as failed now, before anything is compared: a crash or an
@@ -145,18 +161,19 @@ Result<Store::AttemptTicket> Store::begin_attempt_locked(const IdentityAttempt& 
     for (const ScopedKey& key : keys_of(attempt)) {
         auto insert = db_.prepare("INSERT INTO failed_checks (scope, key, at) VALUES (?1, ?2, ?3) RETURNING rowid");
         if (insert)
-            insert->bind(1, scope_name(key.scope)).bind(2, key.key).bind(3, now);
+            insert->bind(1, scope_name(key.scope)).bind(2, key.key).bind(3, ticket.now);
         auto rowid = single_int(std::move(insert));
         if (!rowid)
             return rowid.error();
         ticket.counted.push_back(rowid->value_or(0));
     }
-    return ticket;
+    return {};
 }
 
 Result<void> Store::finish_attempt_locked(const IdentityAttempt& attempt, AttemptTicket& ticket, bool matched) {
     if (ticket.verdict.blocked())
         return {};
+    const CountingTimer timer(ticket.verdict);
     if (matched) {
         for (std::int64_t rowid : ticket.counted) {
             auto forget = db_.prepare("DELETE FROM failed_checks WHERE rowid = ?1");

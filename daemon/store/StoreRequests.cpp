@@ -302,17 +302,17 @@ Result<ApprovalCheck> Store::consume_approval_code(const IdentityAttempt& attemp
     auto now = settle_time(attempt.clock);
     if (!now)
         return now.error();
-    auto ticket = begin_attempt_locked(attempt, *now);
-    if (!ticket)
-        return ticket.error();
+    AttemptTicket ticket{{}, *now, {}};
+    if (auto counted = begin_attempt_locked(attempt, ticket); !counted)
+        return counted.error();
     ApprovalCheck check;
-    if (!ticket->verdict.blocked()) {
+    if (!ticket.verdict.blocked()) {
         if (auto used = consume_approval_code_locked(attempt.user, uid, hash, *now, check); !used)
             return used.error();
-        if (auto counted = finish_attempt_locked(attempt, *ticket, check.consumed); !counted)
+        if (auto counted = finish_attempt_locked(attempt, ticket, check.consumed); !counted)
             return counted.error();
     }
-    check.attempt = ticket->verdict;
+    check.attempt = ticket.verdict;
     if (auto r = transaction->commit(); !r)
         return r.error();
     checkpoint_wal(db_);

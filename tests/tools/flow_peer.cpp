@@ -11,6 +11,10 @@
 //   flow-peer list-requests-timing ROUNDS    p50/p99 of Admin.ListRequests on an open connection, in µs
 //   flow-peer reset-load N USER              keeps N Admin.ResetPassword calls for USER in flight until stdin
 //                                            closes; prints "loaded" once they are out, then how many finished
+//   flow-peer enumeration FLOWS USER... --threads T --samples DIR
+//                                            FLOWS flows per user, interleaved, on T connections at once:
+//                                            µs from StartFlow to the verdict on a wrong recovery code,
+//                                            one sample per line in DIR/USER.us
 //   flow-peer code-timing ROUNDS USER... [--method N]
 //                                            median/p99 of Next with a wrong code, per user, interleaved;
 //                                            method 1: a recovery code (default), 2: an approval code
@@ -19,6 +23,8 @@
 #include <poll.h>
 #include <unistd.h>
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -179,6 +185,55 @@ int code_timing(int rounds, const std::vector<std::string>& users, int method) {
     return 0;
 }
 
+// One flow to its first verdict: StartFlow, the offer's first step, menu
+// choice 1, a wrong code. Microseconds, or a negative number on failure.
+double flow_to_verdict(sd_bus* bus, const std::string& user) {
+    const auto t0 = Clock::now();
+    const std::string path = start_flow(bus, user);
+    if (path[0] == '!' || next(bus, path, 0) != "state=0" || next(bus, path, 1, "1") != "state=0" ||
+        next(bus, path, 1, "7KQ2-M9XD-4RTA-0BHC") != "state=2")
+        return -1;
+    return micros(Clock::now() - t0);
+}
+
+int enumeration(int flows, const std::vector<std::string>& users, int threads, const std::string& dir) {
+    std::vector<std::vector<std::vector<double>>> samples(threads, std::vector<std::vector<double>>(users.size()));
+    std::atomic<int> failures{0};
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t)
+        workers.emplace_back([&, t] {
+            BusPtr bus = connect_bus();
+            for (int i = t; i < flows; i += threads)
+                for (std::size_t u = 0; u < users.size(); ++u) {
+                    // Rotate the order, so no user is always first after a pause.
+                    const std::size_t which = (u + static_cast<std::size_t>(i)) % users.size();
+                    const double us = flow_to_verdict(bus.get(), users[which]);
+                    if (us < 0)
+                        ++failures;
+                    else
+                        samples[t][which].push_back(us);
+                }
+        });
+    for (auto& worker : workers)
+        worker.join();
+    if (failures > 0)
+        return std::fprintf(stderr, "flow-peer: %d flows did not reach a verdict\n", failures.load()), 1;
+    for (std::size_t u = 0; u < users.size(); ++u) {
+        std::vector<double> all;
+        FILE* out = std::fopen((dir + "/" + users[u] + ".us").c_str(), "w");
+        if (out == nullptr)
+            return std::fprintf(stderr, "flow-peer: cannot write to %s\n", dir.c_str()), 1;
+        for (int t = 0; t < threads; ++t)
+            for (double us : samples[t][u]) {
+                std::fprintf(out, "%.1f\n", us);
+                all.push_back(us);
+            }
+        std::fclose(out);
+        print_percentiles(users[u].c_str(), all);
+    }
+    return 0;
+}
+
 int list_requests_timing(int rounds) {
     BusPtr bus = connect_bus();
     std::vector<double> samples;
@@ -302,6 +357,13 @@ int main(int argc, char** argv) {
     auto* timing_cmd = app.add_subcommand("code-timing");
     timing_cmd->add_option("rounds", number)->required();
     timing_cmd->add_option("users", users)->required();
+    int threads = 1;
+    std::string samples_dir;
+    auto* enumeration_cmd = app.add_subcommand("enumeration");
+    enumeration_cmd->add_option("flows", number)->required();
+    enumeration_cmd->add_option("users", users)->required();
+    enumeration_cmd->add_option("--threads", threads)->check(CLI::Range(1, 64));
+    enumeration_cmd->add_option("--samples", samples_dir)->required();
     auto* list_timing_cmd = app.add_subcommand("list-requests-timing");
     list_timing_cmd->add_option("rounds", number)->required();
     auto* reset_load_cmd = app.add_subcommand("reset-load");
@@ -327,6 +389,8 @@ int main(int argc, char** argv) {
         std::printf("%s\n", result[0] == '!' ? result.c_str() + 1 : result.c_str());
         return result[0] == '!' ? 1 : 0;
     }
+    if (enumeration_cmd->parsed())
+        return enumeration(number, users, threads, samples_dir);
     if (next_cmd->parsed()) {
         BusPtr bus = connect_bus();
         const std::string result = next(bus.get(), flow_path, static_cast<std::size_t>(number));
