@@ -1,7 +1,8 @@
 # With recoveryd stopped or hung, the module offers nothing: its MayOffer
 # call fails (at once, or by its timeout_ms, 1500 ms by default), and it
-# returns PAM_IGNORE without a word, within 2 seconds; the login goes on as
-# without the module (docs/decisions/pam-module.md).
+# returns PAM_IGNORE without a word, within timeout_ms plus a second for
+# starting the program (an upper bound only); the login goes on as without
+# the module (docs/decisions/pam-module.md).
 source "$(dirname "$0")/lib.sh"
 
 timed_attempt() {  # name -> sets RESULT and ELAPSED_MS
@@ -16,7 +17,7 @@ timed_attempt() {  # name -> sets RESULT and ELAPSED_MS
 assert_ignored() {  # name what
     assert_eq PAM_PERM_DENIED "$RESULT" "result with the daemon $2 (PAM_IGNORE)"
     [[ ! -s $WORK/$1.transcript ]] || { cat "$WORK/$1.transcript"; fail "the module said something with the daemon $2"; }
-    ((ELAPSED_MS < 2000)) || fail "took ${ELAPSED_MS} ms with the daemon $2"
+    ((ELAPSED_MS < 1500 + 1000)) || fail "took ${ELAPSED_MS} ms with the daemon $2 (timeout_ms=1500)"
 }
 
 sandbox up
