@@ -171,6 +171,13 @@ Result<std::string> read_flow_path(sd_bus_message* reply) {
     return std::string(path);
 }
 
+Result<bool> read_offered(sd_bus_message* reply) {
+    int offered = 0;
+    if (sd_bus_message_read(reply, "b", &offered) <= 0)
+        return bad_reply("no answer to MayOffer");
+    return offered != 0;
+}
+
 Result<FlowMessage> read_message(sd_bus_message* reply) {
     std::uint32_t style = 0;
     const char* text = nullptr;
@@ -211,6 +218,12 @@ DaemonClient::DaemonClient(std::string bus_address, std::uint64_t call_timeout_u
     : bus_address_(std::move(bus_address)),
       call_timeout_usec_(call_timeout_usec),
       next_timeout_usec_(next_timeout_usec) {}
+
+Result<bool> DaemonClient::may_offer(const FlowContext& context) const {
+    return call<bool>(
+        bus_address_, call_timeout_usec_, bus::kObjectPath, bus::kManagerInterface, "MayOffer", false,
+        [&](sd_bus_message* m) { return append_context(m, context); }, read_offered);
+}
 
 Result<std::string> DaemonClient::start_flow(const std::string& user, const FlowContext& context) const {
     return call<std::string>(

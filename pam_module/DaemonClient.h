@@ -1,5 +1,5 @@
 #pragma once
-// The module's side of the bus: StartFlow, Next and Cancel. Each call opens
+// The module's side of the bus: MayOffer, StartFlow, Next and Cancel. Each call opens
 // its own connection and closes it before returning, so a login waiting for
 // a person holds no connection, only the flow's path (DESIGN.md invariant 2).
 // Each call ends by one deadline, connect and handshake included, and its
@@ -47,6 +47,10 @@ public:
     // next_timeout_usec bounds Next.
     DaemonClient(std::string bus_address, std::uint64_t call_timeout_usec, std::uint64_t next_timeout_usec);
 
+    // Whether the policy offers recovery to this login (Manager.MayOffer;
+    // no user name: the answer cannot depend on the account). Bounded by
+    // call_timeout_usec.
+    Result<bool> may_offer(const FlowContext& context) const;
     // Returns the new flow's object path.
     Result<std::string> start_flow(const std::string& user, const FlowContext& context) const;
     Result<FlowStep> next(const std::string& flow, const std::vector<Secret>& answers) const;

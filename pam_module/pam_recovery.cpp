@@ -1,5 +1,6 @@
 // pam_recovery.so: "Can't access your account?" in the auth stack, after the
-// password module. It offers recovery, then relays recoveryd's conversation;
+// password module. Where recoveryd's policy offers recovery (one MayOffer
+// call) it offers it, then relays recoveryd's conversation;
 // it decides nothing itself: only the daemon's "succeeded" for this flow
 // gives PAM_SUCCESS (DESIGN.md invariant 1). It trusts nothing from the
 // application's environment (invariant 13).
@@ -38,6 +39,20 @@ struct Module {
         pam_syslog(handle, LOG_WARNING, "account recovery unavailable: %s", error.message.c_str());
         (void)Conversation(handle).tell(MessageStyle::ErrorMsg, kUnavailable);
         return PAM_AUTHINFO_UNAVAIL;
+    }
+
+    // Asked before the offer, so that where the policy does not offer
+    // recovery the login sees nothing. A daemon that is absent, hung or
+    // broken offers nothing either: the login goes on as without the module.
+    bool offered_here(const DaemonClient& daemon, const FlowContext& context) const {
+        auto offered = daemon.may_offer(context);
+        if (!offered) {
+            pam_syslog(handle, LOG_DEBUG, "recovery not offered: %s", offered.error().message.c_str());
+            return false;
+        }
+        if (!*offered)
+            debug("recovery not offered here by policy");
+        return *offered;
     }
 
     // What was typed at the offer may be the password again: it is read
@@ -108,13 +123,16 @@ struct Module {
             !validate_user_name(user).ok())
             return PAM_IGNORE;
 
+        const DaemonClient daemon(kSystemBusAddress, options.timeout_ms * 1000, options.next_timeout_ms * 1000);
+        const FlowContext context = login_context(handle);
+        if (!offered_here(daemon, context))
+            return PAM_IGNORE;
         if (!offer_accepted()) {
             debug("recovery declined");
             return PAM_IGNORE;
         }
 
-        const DaemonClient daemon(kSystemBusAddress, options.timeout_ms * 1000, options.next_timeout_ms * 1000);
-        auto path = daemon.start_flow(user, login_context(handle));
+        auto path = daemon.start_flow(user, context);
         if (!path)
             return unavailable(path.error());
         Flow flow(daemon, std::move(*path));  // cancelled on every way out that leaves it open

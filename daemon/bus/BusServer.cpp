@@ -11,6 +11,7 @@
 #include "daemon/bus/MessageReader.h"
 #include "daemon/bus/PendingCall.h"
 #include "daemon/policy/CurrentPolicy.h"
+#include "daemon/policy/Offering.h"
 #include "daemon/policy/PolicyLoader.h"
 
 namespace recoveryd {
@@ -63,6 +64,8 @@ Result<void> BusServer::export_objects(sd_event* event) {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("StartFlow", SD_BUS_ARGS("s", user, "a{sv}", context), SD_BUS_RESULT("o", flow),
                                 on_start_flow, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("MayOffer", SD_BUS_ARGS("a{sv}", context), SD_BUS_RESULT("b", offered),
+                                on_may_offer, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_ARGS("RequestFiled", SD_BUS_ARGS("s", id, "s", user), 0),
         SD_BUS_VTABLE_END,
     };
@@ -95,11 +98,23 @@ int BusServer::on_start_flow(sd_bus_message* message, void* userdata, sd_bus_err
         auto context = read_flow_context(message);
         if (!context)
             return reply_with_error(error, context.error());
-        if (!self.services_.policy.get()->enabled)
-            return reply_with_error(error, make_error(ErrorCode::Unavailable,
-                                                      "account recovery is turned off by the recovery policy"));
         auto started = self.flows_->start(PendingCall(message), std::move(user.value()), std::move(context.value()));
         return started ? 1 : reply_with_error(error, started.error());
+    });
+}
+
+// A policy lookup: answered on the loop, with nothing to audit (it decides
+// nothing about an account and changes nothing; StartFlow checks again).
+int BusServer::on_may_offer(sd_bus_message* message, void* userdata, sd_bus_error* error) {
+    auto& self = *static_cast<BusServer*>(userdata);
+    return guard_handler(error, [&]() -> int {
+        if (auto caller = authorize_manager(message); !caller)
+            return reply_with_error(error, caller.error());
+        auto context = read_flow_context(message);
+        if (!context)
+            return reply_with_error(error, context.error());
+        const bool offered = recovery_offered(*self.services_.policy.get(), *context);
+        return sd_bus_reply_method_return(message, "b", static_cast<int>(offered));
     });
 }
 

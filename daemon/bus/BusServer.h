@@ -35,6 +35,7 @@ private:
 
     Result<void> export_objects(sd_event* event);
     static int on_start_flow(sd_bus_message* message, void* userdata, sd_bus_error* error);
+    static int on_may_offer(sd_bus_message* message, void* userdata, sd_bus_error* error);
 
     BusPtr bus_;
     Services& services_;

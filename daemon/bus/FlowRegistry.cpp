@@ -12,6 +12,7 @@
 #include "daemon/bus/MessageReader.h"
 #include "daemon/flow/Flow.h"
 #include "daemon/policy/CurrentPolicy.h"
+#include "daemon/policy/Offering.h"
 
 namespace recoveryd {
 
@@ -115,6 +116,11 @@ FlowRegistry::Entry* FlowRegistry::open_flow(const std::string& path) {
 
 Result<void> FlowRegistry::start(const PendingCall& call, std::string user, FlowContext context) {
     auto policy = services_.policy.get();
+    // The module asked MayOffer before its offer; a caller that did not
+    // gets the same answer here, with the policy this flow would keep.
+    if (auto refusal = offer_refusal(*policy, context))
+        return refuse_start(call, FlowJobContext{services_, std::move(policy), std::move(user), std::move(context)},
+                            std::move(*refusal));
     if (auto admitted = quota_.admit(policy->limits, context); !admitted)
         return admitted;
     const auto timeout = to_usec(policy->flow_timeout);
@@ -143,6 +149,22 @@ Result<void> FlowRegistry::start(const PendingCall& call, std::string user, Flow
     if (!submitted) {
         retire(*flows_.at(path), nullptr);
         return submitted;
+    }
+    return {};
+}
+
+// Denied starts are decisions too (invariant 10): the reply waits for the
+// row, written on a worker, or right here when the workers' queue is full.
+Result<void> FlowRegistry::refuse_start(const PendingCall& call, FlowJobContext job, std::string why) {
+    auto submitted = workers_.run<std::monostate>(
+        [job, why]() -> Result<std::monostate> {
+            (void)job.record("flow.start", "denied", why);
+            return std::monostate{};
+        },
+        [call, why](Result<std::monostate>) { call.fail(make_error(ErrorCode::AccessDenied, why)); });
+    if (!submitted) {
+        (void)job.record("flow.start", "denied", why);
+        return make_error(ErrorCode::AccessDenied, why);
     }
     return {};
 }

@@ -51,7 +51,9 @@ public:
     Result<void> export_flows();
 
     // Starts a flow and replies to `call` with its path once its start is in
-    // the audit log; Unavailable (nothing started) beyond a cap.
+    // the audit log; Unavailable (nothing started) beyond a cap. Where the
+    // policy does not offer recovery (daemon/policy/Offering) it replies
+    // AccessDenied once that refusal is in the audit log.
     Result<void> start(const PendingCall& call, std::string user, FlowContext context);
     std::size_t size() const { return flows_.size(); }
 
@@ -69,6 +71,7 @@ private:
 
     // The flow at `path` if it is open (started and not retired).
     Entry* open_flow(const std::string& path);
+    Result<void> refuse_start(const PendingCall& call, FlowJobContext job, std::string why);
     void on_started(const std::string& path, const PendingCall& call, const Result<void>& recorded);
     Result<void> run_job(Entry& entry, FlowJob job, const PendingCall& call, uint64_t arrived);
     // Sends `reply` to `call` now, or for a verdict at `arrived` + kVerdictTime;

@@ -35,6 +35,11 @@ struct AdminPolicy {
 
 struct Policy {
     bool enabled = false;
+    // Where recovery may start (daemon/policy/Offering): the PAM services
+    // that may offer it (empty: all) and whether logins from a remote host
+    // (PAM_RHOST set) may.
+    std::vector<std::string> services;
+    bool allow_remote = false;
     std::vector<std::string> allow_groups;  // empty: any local user
     bool allow_root = false;
     uid_t min_uid = 0;

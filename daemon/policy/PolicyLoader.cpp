@@ -18,6 +18,7 @@
 #include "common/UniqueFd.h"
 #include "common/Validation.h"
 #include "daemon/hooks/NotifyHook.h"
+#include "daemon/policy/Offering.h"
 
 namespace recoveryd::policy_defaults {
 extern const std::vector<recoveryd::EmbeddedFile> kEmbeddedFiles;
@@ -71,6 +72,17 @@ Result<std::vector<std::string>> parse_groups(std::string_view value) {
         groups.push_back(group);
     }
     return groups;
+}
+
+Result<std::vector<std::string>> parse_services(std::string_view value) {
+    std::vector<std::string> services;
+    std::istringstream words{std::string(value)};
+    for (std::string service; words >> service;) {
+        if (auto valid = validate_service_name(service); !valid)
+            return valid.error();
+        services.push_back(service);
+    }
+    return services;
 }
 
 Error unknown_setting(std::string_view section, std::string_view key) {
@@ -171,6 +183,15 @@ Result<void> apply_setting(Policy& policy, std::string_view section, std::string
     if (section == "Recovery") {
         if (key == "Enabled")
             return set_bool(policy.enabled);
+        if (key == "Services") {
+            auto services = parse_services(value);
+            if (!services)
+                return services.error();
+            policy.services = std::move(*services);
+            return {};
+        }
+        if (key == "AllowRemote")
+            return set_bool(policy.allow_remote);
         if (key == "AllowRoot")
             return set_bool(policy.allow_root);
         if (key == "AllowGroups") {
@@ -395,6 +416,10 @@ std::string describe_policy(const Policy& policy) {
     std::ostringstream out;
     out << "[Recovery]\n"
         << "Enabled = " << yes_no(policy.enabled) << "\n"
+        << "Services =";
+    for (const auto& service : policy.services)
+        out << " " << service;
+    out << "\nAllowRemote = " << yes_no(policy.allow_remote) << "\n"
         << "AllowGroups =";
     for (const auto& group : policy.allow_groups)
         out << " " << group;

@@ -1,6 +1,6 @@
 # The module acts only on replies whose sender runs as root. Here the bus
 # policy lets alice own recoveryd's name, and a fake daemon run by alice
-# answers "succeeded" at once: the module refuses it. The same fake run by
+# offers recovery and answers "succeeded" at once: the module refuses it. The same fake run by
 # root is believed, which shows the fake itself works.
 source "$(dirname "$0")/lib.sh"
 
@@ -24,11 +24,13 @@ run_pam module-only alice as-root yes
 fake_stop
 assert_eq PAM_SUCCESS "$RESULT" "result when a root process answers 'succeeded'"
 
+# Its first answer (MayOffer: true) is not believed: no offer, nothing
+# started, nothing said (PAM_IGNORE; PAM_PERM_DENIED with the module alone).
 fake_start succeed alice
 run_pam module-only alice as-alice yes
 fake_stop
-assert_contains "$WORK/fake.out" "StartFlow user=alice"  # alice's fake did get the call
-assert_eq PAM_AUTHINFO_UNAVAIL "$RESULT" "result when alice's process answers 'succeeded'"
-assert_contains "$WORK/as-alice.transcript" "error: Account recovery is not available right now."
-assert_not_contains "$WORK/fake.out" "Next"  # its StartFlow reply was not acted on
+assert_contains "$WORK/fake.out" "MayOffer"  # alice's fake did get the call
+assert_eq PAM_PERM_DENIED "$RESULT" "result when alice's process answers MayOffer"
+[[ ! -s $WORK/as-alice.transcript ]] || { cat "$WORK/as-alice.transcript"; fail "the module acted on alice's reply"; }
+assert_not_contains "$WORK/fake.out" "StartFlow"  # its MayOffer reply was not acted on
 echo PASS

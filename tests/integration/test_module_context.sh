@@ -1,6 +1,7 @@
 # What the module tells the daemon in StartFlow's context: the PAM items,
 # "uid" (the application's real uid, as uint32) and "loginuid" (its audit
-# login uid; 4294967295 when unset). Against fake-recoveryd, which logs the
+# login uid; 4294967295 when unset). MayOffer, asked before the offer, gets
+# the same context and no user name. Against fake-recoveryd, which logs the
 # context it receives.
 source "$(dirname "$0")/lib.sh"
 
@@ -19,6 +20,8 @@ alice_uid=$(in_sandbox id -u alice)
 line=$(start_flow_line env)
 [[ $line == "StartFlow user=alice service=module-only tty=tty-ctx uid=0 loginuid="* ]] || fail "context as root: '$line'"
 assert_eq "$(cat /proc/self/loginuid)" "${line##*loginuid=}" "loginuid reported for this test's own login uid"
+may_offer=$(grep '^MayOffer' "$WORK/fake.out" | tail -1)
+assert_eq "MayOffer ${line#StartFlow user=alice }" "$may_offer" "MayOffer's context beside StartFlow's"
 
 # su and sudo run as root with the invoking user's real uid.
 line=$(start_flow_line setpriv --ruid "$alice_uid" --euid 0 --)

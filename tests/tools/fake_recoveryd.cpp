@@ -3,17 +3,22 @@
 // malformed, late or endless, a "daemon" that is not root, a bus that is not
 // the system bus. On stdout it writes "ready PID" once it owns the name, then
 // one line for each call it gets:
+//   MayOffer KEY=VALUE...                (u values in decimal)
 //   StartFlow user=NAME KEY=VALUE...     (u values in decimal)
 //   Next answers=N
 //   Cancel
 //   fake-recoveryd --mode MODE [--address ADDRESS]
-// Modes (what Next answers; StartFlow returns /io/recoveryd/Recovery1/flow/fake):
+// Modes (what Next answers; StartFlow returns /io/recoveryd/Recovery1/flow/fake;
+// MayOffer answers true but in the modes for it):
 //   succeed              state 1 (succeeded), no messages
 //   endless              state 0 with one echo-on prompt, every time
 //   bad-state            state 7
 //   bad-signature        a string instead of (u, a(us))
 //   silent-next          no reply at all
 //   empty-start          StartFlow's reply carries no flow object
+//   not-offered          MayOffer answers false
+//   silent-may-offer     MayOffer gets no reply at all
+//   bad-may-offer        MayOffer's reply is a string, not a boolean
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -33,7 +38,7 @@ constexpr const char* kFlowPath = "/io/recoveryd/Recovery1/flow/fake";
 
 struct Fake {
     std::string mode;
-    std::vector<BusMessagePtr> unanswered;  // silent-next keeps them so nothing replies
+    std::vector<BusMessagePtr> unanswered;  // silent-next and silent-may-offer keep them so nothing replies
 
     void record(const std::string& line) {
         std::printf("%s\n", line.c_str());
@@ -85,6 +90,22 @@ int on_start_flow(sd_bus_message* m, void* userdata, sd_bus_error*) {
     return sd_bus_reply_method_return(m, "o", kFlowPath);
 }
 
+int on_may_offer(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    Fake& fake = fake_of(userdata);
+    std::string line = "MayOffer";
+    const int r = read_context(m, line);
+    fake.record(line);
+    if (r < 0)
+        return r;
+    if (fake.mode == "silent-may-offer") {
+        fake.unanswered.emplace_back(sd_bus_message_ref(m));
+        return 1;
+    }
+    if (fake.mode == "bad-may-offer")
+        return sd_bus_reply_method_return(m, "s", "yes");
+    return sd_bus_reply_method_return(m, "b", fake.mode == "not-offered" ? 0 : 1);
+}
+
 int on_next(sd_bus_message* m, void* userdata, sd_bus_error*) {
     Fake& fake = fake_of(userdata);
     char** answers = nullptr;
@@ -117,6 +138,7 @@ int on_cancel(sd_bus_message* m, void* userdata, sd_bus_error*) {
 const sd_bus_vtable kManager[] = {
     SD_BUS_VTABLE_START(0),
     SD_BUS_METHOD("StartFlow", "sa{sv}", "o", on_start_flow, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("MayOffer", "a{sv}", "b", on_may_offer, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_VTABLE_END,
 };
 
@@ -140,7 +162,8 @@ int main(int argc, char** argv) {
     std::string address;
     app.add_option("--mode", fake.mode, "how to answer")
         ->required()
-        ->check(CLI::IsMember({"succeed", "endless", "bad-state", "bad-signature", "silent-next", "empty-start"}));
+        ->check(CLI::IsMember({"succeed", "endless", "bad-state", "bad-signature", "silent-next", "empty-start",
+                                     "not-offered", "silent-may-offer", "bad-may-offer"}));
     app.add_option("--address", address, "bus address (default: the system bus)");
     CLI11_PARSE(app, argc, argv);
 

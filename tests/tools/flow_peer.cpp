@@ -1,6 +1,7 @@
 // flow-peer: talks to recoveryd's Manager and Flow interfaces directly, for
 // tests and benchmarks that a PAM application cannot express.
 //   flow-peer start USER [KEY=VALUE...]      StartFlow; prints the path or the error name
+//   flow-peer may-offer [KEY=VALUE...]       MayOffer; prints true, false or the error name
 //   flow-peer answers USER N                 Next with N answers on a fresh flow; prints the result
 //   flow-peer next PATH N                    Next with N answers on an existing flow; prints the result
 //   flow-peer relay USER                     A starts a flow and closes; B drives it: the path is the capability
@@ -47,6 +48,17 @@ BusPtr connect_bus() {
     return BusPtr(raw);
 }
 
+// Appends KEY=VALUE pairs as the context's a{sv}, each value a string.
+void append_context(sd_bus_message* call, const std::vector<std::string>& context) {
+    sd_bus_message_open_container(call, 'a', "{sv}");
+    for (const std::string& pair : context) {
+        const auto eq = pair.find('=');
+        sd_bus_message_append(call, "{sv}", pair.substr(0, eq).c_str(), "s",
+                              eq == std::string::npos ? "" : pair.c_str() + eq + 1);
+    }
+    sd_bus_message_close_container(call);
+}
+
 // Calls StartFlow; returns the path, or "!" + error name.
 std::string start_flow(sd_bus* bus, const std::string& user, const std::vector<std::string>& context = {}) {
     sd_bus_message* raw = nullptr;
@@ -54,13 +66,7 @@ std::string start_flow(sd_bus* bus, const std::string& user, const std::vector<s
                                    "StartFlow");
     BusMessagePtr call(raw);
     sd_bus_message_append(call.get(), "s", user.c_str());
-    sd_bus_message_open_container(call.get(), 'a', "{sv}");
-    for (const std::string& pair : context) {
-        const auto eq = pair.find('=');
-        sd_bus_message_append(call.get(), "{sv}", pair.substr(0, eq).c_str(), "s",
-                              eq == std::string::npos ? "" : pair.c_str() + eq + 1);
-    }
-    sd_bus_message_close_container(call.get());
+    append_context(call.get(), context);
     BusError error;
     raw = nullptr;
     const int r = sd_bus_call(bus, call.get(), 0, error.get(), &raw);
@@ -70,6 +76,25 @@ std::string start_flow(sd_bus* bus, const std::string& user, const std::vector<s
     const char* path = nullptr;
     sd_bus_message_read(reply.get(), "o", &path);
     return path;
+}
+
+// Calls MayOffer; returns "true", "false", or "!" + error name.
+std::string may_offer(sd_bus* bus, const std::vector<std::string>& context) {
+    sd_bus_message* raw = nullptr;
+    sd_bus_message_new_method_call(bus, &raw, bus::kServiceName, bus::kObjectPath, bus::kManagerInterface,
+                                   "MayOffer");
+    BusMessagePtr call(raw);
+    append_context(call.get(), context);
+    BusError error;
+    raw = nullptr;
+    const int r = sd_bus_call(bus, call.get(), 0, error.get(), &raw);
+    BusMessagePtr reply(raw);
+    if (r < 0)
+        return std::string("!") + error.name();
+    int offered = 0;
+    if (sd_bus_message_read(reply.get(), "b", &offered) <= 0)
+        return "!malformed-reply";
+    return offered ? "true" : "false";
 }
 
 // Calls Next with `count` copies of `answer`; returns "state=N" or "!" + error name.
@@ -337,6 +362,8 @@ int main(int argc, char** argv) {
     auto* start = app.add_subcommand("start");
     start->add_option("user", user)->required();
     start->add_option("context", context);
+    auto* may_offer_cmd = app.add_subcommand("may-offer");
+    may_offer_cmd->add_option("context", context);
     auto* answers = app.add_subcommand("answers");
     answers->add_option("user", user)->required();
     answers->add_option("count", number)->required();
@@ -378,6 +405,12 @@ int main(int argc, char** argv) {
         const std::string path = start_flow(bus.get(), user, context);
         std::printf("%s\n", path[0] == '!' ? path.c_str() + 1 : path.c_str());
         return path[0] == '!' ? 1 : 0;
+    }
+    if (may_offer_cmd->parsed()) {
+        BusPtr bus = connect_bus();
+        const std::string offered = may_offer(bus.get(), context);
+        std::printf("%s\n", offered[0] == '!' ? offered.c_str() + 1 : offered.c_str());
+        return offered[0] == '!' ? 1 : 0;
     }
     if (answers->parsed()) {
         BusPtr bus = connect_bus();

@@ -133,7 +133,7 @@ const char* result_name(int r) {
 }
 
 struct Options {
-    std::string service, user, confdir, tty = "pam-driver";
+    std::string service, user, confdir, tty = "pam-driver", rhost;
     bool account = false;
 };
 
@@ -147,6 +147,8 @@ int run_once(const Options& options, Script& script) {
     if (r != PAM_SUCCESS)
         return r;
     pam_set_item(handle, PAM_TTY, options.tty.c_str());
+    if (!options.rhost.empty())
+        pam_set_item(handle, PAM_RHOST, options.rhost.c_str());
     r = pam_authenticate(handle, 0);
     if (r == PAM_SUCCESS && options.account)
         r = pam_acct_mgmt(handle, 0);
@@ -168,6 +170,7 @@ int main(int argc, char** argv) {
     app.add_option("--transcript", transcript_file, "where to write the transcript (written as it goes)");
     app.add_option("--confdir", options.confdir, "read PAM services from this directory");
     app.add_option("--tty", options.tty, "PAM_TTY (default: pam-driver)");
+    app.add_option("--rhost", options.rhost, "PAM_RHOST, as sshd sets it (default: none)");
     app.add_flag("--acct", options.account, "also run pam_acct_mgmt");
     auto* fails = app.add_flag("--conv-fails", conv_fails, "fail echo-on prompts");
     app.add_flag("--sshd-password", sshd_password,

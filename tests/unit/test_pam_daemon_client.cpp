@@ -79,6 +79,20 @@ void start_flow_ends_by_its_deadline_on_a_silent_bus(void**) {
     assert_int_equal(bus.connections(), 1);
 }
 
+// MayOffer is asked after every failed password: a hung bus must not hold
+// the login longer than the call timeout, and gives no answer (no offer).
+void may_offer_ends_by_its_deadline_on_a_silent_bus(void**) {
+    SilentBus bus;
+    const DaemonClient client(bus.address(), kTimeoutUsec, 60 * 1000 * 1000);
+    const auto elapsed = time_of([&] {
+        auto offered = client.may_offer(FlowContext{});
+        assert_false(offered.ok());
+        assert_int_equal(static_cast<int>(offered.error().code), static_cast<int>(ErrorCode::Unavailable));
+    });
+    assert_true(elapsed < kGenerousBound);
+    assert_int_equal(bus.connections(), 1);
+}
+
 void next_ends_by_its_own_deadline(void**) {
     SilentBus bus;
     const DaemonClient client(bus.address(), 60 * 1000 * 1000, kTimeoutUsec);
@@ -135,6 +149,7 @@ void the_module_uses_only_the_system_bus_socket(void**) {
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(start_flow_ends_by_its_deadline_on_a_silent_bus),
+        cmocka_unit_test(may_offer_ends_by_its_deadline_on_a_silent_bus),
         cmocka_unit_test(next_ends_by_its_own_deadline),
         cmocka_unit_test(a_missing_socket_fails_at_once),
         cmocka_unit_test(each_call_connects_anew),
