@@ -8,7 +8,7 @@ namespace recoveryd::pam {
 
 struct ModuleOptions {
     bool debug = false;
-    // Bound on the whole of StartFlow and of Cancel (connect, handshake,
+    // Bound on the whole of MayOffer, StartFlow and Cancel (connect, handshake,
     // call, reply, the check of its sender): when the bus or the daemon is
     // absent or hung the login goes on within this time.
     std::uint64_t timeout_ms = 1500;
