@@ -1,0 +1,4 @@
+-- 004: a placeholder in the `password` branch only. Migration 004 belongs to
+-- another change of issue 9 that is not merged yet; without this file the
+-- numbering (001, 002, ...) breaks and no store opens. Delete this file when
+-- merging: that change's own 004 takes its place.
