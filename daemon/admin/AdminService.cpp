@@ -145,7 +145,7 @@ Result<Secret> AdminService::reset_password(const Administrator& admin, const st
     const auto entry = services_.shadow.find(user);
     if (!entry)
         return refused(admin, user, "password.reset", entry.error());
-    Secret password = generate_temporary_password(policy->min_password_length);
+    Secret password = generate_temporary_password(policy->password.min_length);
     const auto hash = services_.hasher.hash(password, entry->password_hash);
     if (!hash)
         return refused(admin, user, "password.reset", hash.error());

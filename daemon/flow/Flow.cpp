@@ -173,7 +173,7 @@ FlowJob Flow::check_approval_code(Secret typed) {
 }
 
 FlowJob Flow::set_new_password(Secret first, const Secret& second) {
-    std::string problem = password_problem(first, second, policy_->min_password_length);
+    std::string problem = password_problem(first, second, policy_->password.min_length);
     if (!problem.empty()) {
         // A bad choice is asked again (up to kMaxAttempts); the job only
         // writes the audit row.

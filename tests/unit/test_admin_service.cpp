@@ -151,12 +151,12 @@ void a_bad_policy_file_keeps_the_policy_in_force(void** state) {
     auto refused = admin.reload_policy(kRoot);
     assert_false(refused.ok());
     assert_non_null(strstr(refused.error().message.c_str(), "recoveryd.conf:3"));
-    assert_int_equal(w.services->policy.get()->min_password_length, 12);
+    assert_int_equal(w.services->policy.get()->password.min_length, 15);
     Policy stricter = w.policy;
-    stricter.min_password_length = 20;
+    stricter.password.min_length = 20;
     g_loaded = stricter;
     assert_true(admin.reload_policy(kRoot).ok());
-    assert_int_equal(w.services->policy.get()->min_password_length, 20);
+    assert_int_equal(w.services->policy.get()->password.min_length, 20);
     assert_int_equal(audit_rows(w, "policy.reload", "uid:0 (root)"), 2);
 }
 

@@ -139,7 +139,7 @@ void bad_new_passwords_are_asked_again_then_fail(void** state) {
     assert_string_equal(mismatch.messages[0].text.c_str(), "The passwords do not match.");
     const FlowReply too_short = step(flow, answers({"short", "short"}));
     assert_string_equal(too_short.messages[0].text.c_str(),
-                        "The new password is too short: use at least 12 characters.");
+                        "The new password is too short: use at least 15 characters.");
     const FlowReply control = step(flow, answers({"tab\there is long enough", "tab\there is long enough"}));
     assert_int_equal(static_cast<int>(control.state), static_cast<int>(FlowState::Failed));
     assert_string_equal(read_file(w.shadow_path()).c_str(), before.c_str());
