@@ -126,6 +126,11 @@ void reset_sets_a_temporary_password_that_must_be_changed(void** state) {
     assert_false(PasswordHasher::verify(Secret(kOldPassword), entry->password_hash));
     assert_string_equal(shadow_field(w, 2).c_str(), "0");  // last change: day 0
     assert_int_equal(audit_rows(w, "password.reset", "uid:0 (root)"), 1);
+    // The replaced password joins the history (the flow refuses it then).
+    auto history = w.store->password_history("root", 0, 10);
+    assert_true(history.ok());
+    assert_int_equal(history->size(), 1);
+    assert_true(PasswordHasher::verify(Secret(kOldPassword), (*history)[0].view()));
 }
 
 void reset_refused_for_a_locked_or_excluded_account(void** state) {
