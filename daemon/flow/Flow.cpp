@@ -176,7 +176,7 @@ FlowJob Flow::set_new_password(Secret first, const Secret& second) {
         return job(FlowJob::Lane::General, [job = job_context(), problem, last]() -> FlowOutcome {
             (void)job.record("password.check", "failed", problem);
             if (last)
-                return too_many_attempts();
+                return {FlowStep::Finished, last_password_refusal(problem), {}, {}};
             return {FlowStep::AwaitNewPassword, new_password_request({{MessageStyle::ErrorMsg, problem}}), {}, {}};
         });
     }

@@ -26,6 +26,12 @@ FlowReply final_reply(FlowState state, MessageStyle style, std::string text) {
     return {state, {{style, std::move(text)}}, false};
 }
 
+FlowReply last_password_refusal(std::string problem) {
+    return {FlowState::Failed,
+            {{MessageStyle::ErrorMsg, std::move(problem)}, {MessageStyle::ErrorMsg, texts::kTooManyAttempts}},
+            false};
+}
+
 FlowReply new_password_request(std::vector<FlowMessage> preface) {
     preface.push_back({MessageStyle::PromptEchoOff, texts::kNewPasswordPrompt});
     preface.push_back({MessageStyle::PromptEchoOff, texts::kRetypePasswordPrompt});

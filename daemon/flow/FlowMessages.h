@@ -58,5 +58,7 @@ namespace recoveryd {
 FlowReply final_reply(FlowState state, MessageStyle style, std::string text);
 // The two new-password prompts, after `preface`.
 FlowReply new_password_request(std::vector<FlowMessage> preface);
+// A new password refused at the last try: why, and that the flow is over.
+FlowReply last_password_refusal(std::string problem);
 
 }  // namespace recoveryd

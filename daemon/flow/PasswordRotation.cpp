@@ -35,7 +35,7 @@ void complete_request(const FlowJobContext& job, const std::string& request_id) 
 FlowOutcome refused(const FlowJobContext& job, const PasswordRefusal& refusal, bool last_try) {
     (void)job.record("password.check", "failed", refusal.detail);
     if (last_try)
-        return finished(FlowState::Failed, MessageStyle::ErrorMsg, texts::kTooManyAttempts);
+        return {FlowStep::Finished, last_password_refusal(refusal.message), {}, {}};
     return {FlowStep::AwaitNewPassword, new_password_request({{MessageStyle::ErrorMsg, refusal.message}}), {}, {}};
 }
 

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <crypt.h>
 #include <fcntl.h>
 #include <map>
 #include <ini.h>
@@ -123,12 +124,14 @@ Result<void> apply_admin_setting(AdminPolicy& admin, std::string_view key, std::
 // Lengths in characters. MinLength tops out where MaxLength starts, so the
 // two can never contradict each other. A character is at most 4 bytes of
 // UTF-8: the longest MaxLength must fit in one answer on the bus (and
-// through the PAM module, which caps answers at the same size).
+// through the PAM module, which caps answers at the same size), and in what
+// libxcrypt hashes (its limit counts the terminating NUL).
 constexpr long kShortestMinLength = 8;    // NIST SP 800-63B-4, with a second factor
 constexpr long kLongestMinLength = 64;
 constexpr long kShortestMaxLength = 64;   // NIST SP 800-63B-4: at least 64 accepted
-constexpr long kLongestMaxLength = 128;
+constexpr long kLongestMaxLength = 127;
 static_assert(kLongestMaxLength * 4 <= static_cast<long>(kMaxAnswerBytes));
+static_assert(kLongestMaxLength * 4 < CRYPT_MAX_PASSPHRASE_SIZE);
 constexpr long kLongestHistory = 24;      // each remembered hash costs a crypt() per new password
 
 Result<void> apply_password_setting(PasswordPolicy& password, std::string_view key, std::string_view value) {

@@ -142,6 +142,7 @@ void bad_new_passwords_are_asked_again_then_fail(void** state) {
                         "Your new password is too short. Use at least 15 characters.");
     const FlowReply control = step(flow, answers({"tab\there is long enough", "tab\there is long enough"}));
     assert_int_equal(static_cast<int>(control.state), static_cast<int>(FlowState::Failed));
+    assert_string_equal(control.messages[0].text.c_str(), "The new password may not contain control characters.");
     assert_string_equal(read_file(w.shadow_path()).c_str(), before.c_str());
 }
 
@@ -217,12 +218,17 @@ void each_password_rule_refuses_with_its_own_message(void** state) {
     const std::string before = read_file(w.shadow_path());
     Flow first = at_new_password(w, codes[0]);
     assert_string_equal(refusal(first, std::string(129, 'x') + "yz").c_str(),
-                        "Your new password is too long. Use at most 128 characters.");
+                        "Your new password is too long. Use at most 127 characters.");
     assert_string_equal(refusal(first, "the root of all evil is here").c_str(),
                         "Your password must not contain your user name.");
     const FlowReply third = step(first, answers({"Password1234567", "Password1234567"}));
     assert_int_equal(static_cast<int>(third.state), static_cast<int>(FlowState::Failed));
-    assert_string_equal(third.messages[0].text.c_str(), "Too many attempts. Start again from the login prompt.");
+    // The last refusal says why too, then that the flow is over.
+    assert_int_equal(third.messages.size(), 2);
+    assert_string_equal(third.messages[0].text.c_str(),
+                        "This password is too common or too easy to guess. Choose another: a few unrelated words "
+                        "make a long password that is easy to remember.");
+    assert_string_equal(third.messages[1].text.c_str(), "Too many attempts. Start again from the login prompt.");
     assert_string_equal(read_file(w.shadow_path()).c_str(), before.c_str());
     assert_int_equal(audit_rows(w, "password.check", "length: "), 1);
     assert_int_equal(audit_rows(w, "password.check", "user-name: "), 1);

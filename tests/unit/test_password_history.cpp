@@ -48,7 +48,7 @@ struct Account {
 
 std::string password(int n) { return "passphrase number " + std::to_string(n) + " for the history tests"; }
 
-PasswordPolicy remembering(std::size_t n) { return PasswordPolicy{15, 128, false, n}; }
+PasswordPolicy remembering(std::size_t n) { return PasswordPolicy{15, 127, false, n}; }
 
 void the_last_five_are_refused_and_the_sixth_is_accepted(void**) {
     Account a;

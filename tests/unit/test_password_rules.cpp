@@ -20,7 +20,7 @@ namespace {
 constexpr const char* kGood = "brand new password 5678";  // 23 characters
 constexpr const char* kNoConfig = "/nonexistent/pwquality.conf";
 
-PasswordPolicy policy(bool blocklist = true, std::size_t remember = 5) { return {15, 128, blocklist, remember}; }
+PasswordPolicy policy(bool blocklist = true, std::size_t remember = 5) { return {15, 127, blocklist, remember}; }
 
 // A pwquality.conf of the test's own (empty: the system's).
 struct PwqualityConfig {
@@ -83,13 +83,15 @@ void length_counts_characters_not_bytes(void**) {
 }
 
 void the_maximum_length_is_in_characters_and_at_least_64_pass(void**) {
-    // 128 four-byte characters (512 bytes, the most one answer holds) pass,
-    // also through libpwquality; 129 do not.
+    // 127 four-byte characters (508 bytes: one answer holds 512, a crypt
+    // passphrase 511) pass, also through libpwquality; 128 do not.
     const std::string faces = "\xf0\x9f\x98\x80\xf0\x9f\x99\x82\xf0\x9f\x98\x83\xf0\x9f\x98\x84"
                               "\xf0\x9f\x98\x85\xf0\x9f\x98\x86\xf0\x9f\x98\x89\xf0\x9f\x98\x8a";  // 8 faces
-    expect_accepted(check(policy(), "alice", repeat(faces, 16)));
-    expect_refused(check(policy(), "alice", repeat(faces, 16) + "x"), PasswordRule::Length,
-                   "Your new password is too long. Use at most 128 characters.");
+    const std::string longest = repeat(faces, 16).substr(4);
+    assert_int_equal(count_characters(longest), 127);
+    expect_accepted(check(policy(), "alice", longest));
+    expect_refused(check(policy(), "alice", longest + "x"), PasswordRule::Length,
+                   "Your new password is too long. Use at most 127 characters.");
     const std::string passphrase = "the quiet otter paints seven lanterns beside a frozen mill at dusk";
     assert_true(passphrase.size() >= 64);
     expect_accepted(check(policy(), "alice", passphrase));

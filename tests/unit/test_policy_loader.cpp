@@ -100,7 +100,7 @@ void password_settings_default_and_override(void**) {
     auto defaults = load_policy(dir.paths);
     assert_true(defaults.ok());
     assert_int_equal(defaults->password.min_length, 15);
-    assert_int_equal(defaults->password.max_length, 128);
+    assert_int_equal(defaults->password.max_length, 127);
     assert_true(defaults->password.check_blocklist);
     assert_int_equal(defaults->password.remember_last, 5);
 
@@ -143,8 +143,8 @@ void refuses_each_kind_of_bad_file(void**) {
         {"[Recovery]\nMinUid = -1\n", ":2: MinUid = -1: expected a whole number"},
         {"[Password]\nMinLength = 4\n", ":2: MinLength = 4: must be between 8 and 64"},
         {"[Password]\nMinLength = 65\n", ":2: MinLength = 65: must be between 8 and 64"},
-        {"[Password]\nMaxLength = 63\n", ":2: MaxLength = 63: must be between 64 and 128"},
-        {"[Password]\nMaxLength = 129\n", ":2: MaxLength = 129: must be between 64 and 128"},
+        {"[Password]\nMaxLength = 63\n", ":2: MaxLength = 63: must be between 64 and 127"},
+        {"[Password]\nMaxLength = 128\n", ":2: MaxLength = 128: must be between 64 and 127"},
         {"[Password]\nCheckBlocklist = sometimes\n", ":2: CheckBlocklist = sometimes: expected yes or no"},
         {"[Password]\nRememberLast = 25\n", ":2: RememberLast = 25: must be between 0 and 24"},
         {"[Password]\nRememberLast = -1\n", ":2: RememberLast = -1: expected a whole number"},
