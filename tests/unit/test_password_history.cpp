@@ -65,6 +65,21 @@ void the_last_five_are_refused_and_the_sixth_is_accepted(void**) {
     assert_string_equal(a.d.sql("SELECT count(*) FROM password_history").c_str(), "4");
 }
 
+// RememberLast lowered: it applies at once, before a rotation prunes.
+void a_lower_remember_last_applies_at_once(void**) {
+    Account a;
+    a.shadow_hash = std::string(a.hasher.hash(Secret(password(1)), "")->view());
+    for (int n = 2; n <= 6; ++n)
+        a.rotate(remembering(5), password(n));
+    const PasswordPolicy two = remembering(2);
+    assert_true(a.refused(two, password(6)));
+    assert_true(a.refused(two, password(5)));
+    assert_false(a.refused(two, password(4)));
+    // The current hash and one remembered: no more are even read.
+    assert_int_equal(ok_value(recent_password_hashes(a.store, two, "alice", kAlice, a.shadow_hash)).size(), 2);
+    assert_string_equal(a.d.sql("SELECT count(*) FROM password_history").c_str(), "4");
+}
+
 void remember_last_one_is_the_current_password_only(void**) {
     Account a;
     const PasswordPolicy policy = remembering(1);
@@ -100,6 +115,7 @@ void unusable_hashes_are_not_remembered(void**) {
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_last_five_are_refused_and_the_sixth_is_accepted),
+        cmocka_unit_test(a_lower_remember_last_applies_at_once),
         cmocka_unit_test(remember_last_one_is_the_current_password_only),
         cmocka_unit_test(remember_last_zero_turns_history_off),
         cmocka_unit_test(unusable_hashes_are_not_remembered),
