@@ -42,16 +42,16 @@ std::optional<PasswordRefusal> check_length(const PasswordPolicy& policy, const 
     return std::nullopt;
 }
 
-// Case-insensitive for ASCII letters; user names are ASCII.
+// Case-insensitive for ASCII letters (user names are ASCII). Searched in
+// place: no copy of the password to wipe.
 std::optional<PasswordRefusal> check_user_name(std::string_view user, const Secret& candidate) {
     if (user.size() < kShortestCheckedUserName)
         return std::nullopt;
-    const auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-    SensitiveString folded(candidate.view());
-    std::transform(folded.begin(), folded.end(), folded.begin(), lower);
-    std::string name(user);
-    std::transform(name.begin(), name.end(), name.begin(), lower);
-    if (folded.find(name) == SensitiveString::npos)
+    const auto same_letter = [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    };
+    const std::string_view text = candidate.view();
+    if (std::search(text.begin(), text.end(), user.begin(), user.end(), same_letter) == text.end())
         return std::nullopt;
     return refusal(PasswordRule::UserName, kContainsUserName);
 }
