@@ -9,6 +9,7 @@
 #include "daemon/audit/AuditLog.h"
 #include "daemon/crypto/SecretKey.h"
 #include "daemon/methods/ApprovalCodes.h"
+#include "daemon/password/PasswordHistory.h"
 #include "daemon/policy/AccountCheck.h"
 #include "daemon/policy/CurrentPolicy.h"
 #include "daemon/shadow/PasswordHasher.h"
@@ -145,13 +146,18 @@ Result<Secret> AdminService::reset_password(const Administrator& admin, const st
     const auto entry = services_.shadow.find(user);
     if (!entry)
         return refused(admin, user, "password.reset", entry.error());
-    Secret password = generate_temporary_password(policy->min_password_length);
+    Secret password = generate_temporary_password(policy->password.min_length);
     const auto hash = services_.hasher.hash(password, entry->password_hash);
     if (!hash)
         return refused(admin, user, "password.reset", hash.error());
     // Day 0: pam_unix asks for a new password at the next login.
     if (auto written = services_.shadow.set_password_hash(user, hash->view(), 0); !written)
         return refused(admin, user, "password.reset", written.error());
+    // The replaced password joins the history; the reset stands either way.
+    if (auto kept = remember_replaced_password(services_.store, policy->password, user, *uid, entry->password_hash,
+                                               services_.clock().wall_us / 1000000);
+        !kept)
+        (void)record(admin, user, "password.history", "error", kept.error().message);
     if (auto logged = record(admin, user, "password.reset", "ok", "temporary password; change required at next login");
         !logged)
         return logged.error();

@@ -19,7 +19,7 @@ FlowOutcome failed(const char* text) {
 FlowOutcome accepted(const FlowJobContext& job, IdentityProof proof) {
     FlowOutcome outcome{FlowStep::AwaitNewPassword,
                         new_password_request({{MessageStyle::TextInfo,
-                                               texts::code_accepted(job.policy->min_password_length)}}),
+                                               texts::code_accepted(job.policy->password.min_length)}}),
                         std::move(proof), {}};
     outcome.reply.verdict = true;
     return outcome;

@@ -11,6 +11,7 @@
 #include "daemon/flow/MethodMenu.h"
 #include "daemon/flow/PasswordRotation.h"
 #include "daemon/flow/RequestFiling.h"
+#include "daemon/password/PasswordRules.h"
 
 namespace recoveryd {
 
@@ -23,21 +24,13 @@ constexpr unsigned kMaxAttempts = 3;
 constexpr std::size_t kMaxContactCharacters = 200;
 constexpr std::size_t kMaxReasonCharacters = 500;
 
-std::size_t count_characters(std::string_view utf8) {
-    std::size_t count = 0;
-    for (const char c : utf8)
-        count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return count;
-}
-
-// What is wrong with a new password typed twice, or "" when nothing is.
-std::string password_problem(const Secret& first, const Secret& second, std::size_t min_length) {
+// What is wrong with how a new password was typed, or "" when nothing is.
+// The password rules (daemon/password) come later, on a worker.
+std::string typing_problem(const Secret& first, const Secret& second) {
     if (first.view() != second.view())
         return texts::kMismatch;
     if (!validate_text("password", first.view(), kMaxAnswerBytes).ok())
         return texts::kBadCharacters;
-    if (count_characters(first.view()) < min_length)
-        return texts::too_short(min_length);
     return {};
 }
 
@@ -172,22 +165,24 @@ FlowJob Flow::check_approval_code(Secret typed) {
     return job(FlowJob::Lane::General, [job = job_context(), code] { return verify_approval_code(job, *code); });
 }
 
+// A bad choice is asked again, up to kMaxAttempts in all, whichever check
+// refuses it: a typing problem here (the job only writes the audit row), or
+// a password rule where the rotation runs (the rules compare the password
+// with hashes, which never happens on the event loop).
 FlowJob Flow::set_new_password(Secret first, const Secret& second) {
-    std::string problem = password_problem(first, second, policy_->min_password_length);
+    const bool last = ++attempts_ >= kMaxAttempts;
+    std::string problem = typing_problem(first, second);
     if (!problem.empty()) {
-        // A bad choice is asked again (up to kMaxAttempts); the job only
-        // writes the audit row.
-        const bool last = ++attempts_ >= kMaxAttempts;
         return job(FlowJob::Lane::General, [job = job_context(), problem, last]() -> FlowOutcome {
             (void)job.record("password.check", "failed", problem);
             if (last)
-                return too_many_attempts();
+                return {FlowStep::Finished, last_password_refusal(problem), {}, {}};
             return {FlowStep::AwaitNewPassword, new_password_request({{MessageStyle::ErrorMsg, problem}}), {}, {}};
         });
     }
     auto password = std::make_shared<Secret>(std::move(first));
-    return job(FlowJob::Lane::ShadowWriter, [job = job_context(), proof = proof_, password] {
-        return rotate_password(job, proof, *password);
+    return job(FlowJob::Lane::ShadowWriter, [job = job_context(), proof = proof_, password, last] {
+        return rotate_password(job, proof, *password, last);
     });
 }
 

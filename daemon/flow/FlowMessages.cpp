@@ -6,13 +6,9 @@ std::string texts::menu_prompt(std::size_t entries) {
     return "Choose 1-" + std::to_string(entries) + ": ";
 }
 
-std::string texts::code_accepted(std::size_t min_password_length) {
-    return "Code accepted. Choose a new password of at least " + std::to_string(min_password_length) +
+std::string texts::code_accepted(std::size_t min_length) {
+    return "Code accepted. Choose a new password of at least " + std::to_string(min_length) +
            " characters.";
-}
-
-std::string texts::too_short(std::size_t min_password_length) {
-    return "The new password is too short: use at least " + std::to_string(min_password_length) + " characters.";
 }
 
 std::string texts::bad_text(std::string_view field, std::size_t max_characters) {
@@ -28,6 +24,12 @@ std::string texts::request_filed(std::string_view shown_id) {
 
 FlowReply final_reply(FlowState state, MessageStyle style, std::string text) {
     return {state, {{style, std::move(text)}}, false};
+}
+
+FlowReply last_password_refusal(std::string problem) {
+    return {FlowState::Failed,
+            {{MessageStyle::ErrorMsg, std::move(problem)}, {MessageStyle::ErrorMsg, texts::kTooManyAttempts}},
+            false};
 }
 
 FlowReply new_password_request(std::vector<FlowMessage> preface) {

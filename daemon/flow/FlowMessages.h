@@ -45,8 +45,7 @@ inline constexpr const char* kNotChanged =
 inline constexpr const char* kTryLater = "Account recovery is not available right now. Try again later.";
 
 std::string menu_prompt(std::size_t entries);
-std::string code_accepted(std::size_t min_password_length);
-std::string too_short(std::size_t min_password_length);
+std::string code_accepted(std::size_t min_length);
 // What is wrong with a contact or reason typed at the prompt.
 std::string bad_text(std::string_view field, std::size_t max_characters);
 std::string request_filed(std::string_view shown_id);
@@ -59,5 +58,7 @@ namespace recoveryd {
 FlowReply final_reply(FlowState state, MessageStyle style, std::string text);
 // The two new-password prompts, after `preface`.
 FlowReply new_password_request(std::vector<FlowMessage> preface);
+// A new password refused at the last try: why, and that the flow is over.
+FlowReply last_password_refusal(std::string problem);
 
 }  // namespace recoveryd

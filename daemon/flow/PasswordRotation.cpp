@@ -2,6 +2,8 @@
 
 #include "daemon/flow/FlowMessages.h"
 #include "daemon/methods/ApprovalCodes.h"
+#include "daemon/password/PasswordHistory.h"
+#include "daemon/password/PasswordRules.h"
 #include "daemon/store/Store.h"
 #include "daemon/shadow/PasswordHasher.h"
 #include "daemon/shadow/ShadowFile.h"
@@ -28,7 +30,37 @@ void complete_request(const FlowJobContext& job, const std::string& request_id) 
                          (completed ? std::string() : ": " + completed.error().message));
 }
 
-Result<void> write_new_hash(const FlowJobContext& job, std::int64_t account_uid, const Secret& password) {
+// A rule said no: audited (which rule, never the password); asked again
+// unless this was the last try.
+FlowOutcome refused(const FlowJobContext& job, const PasswordRefusal& refusal, bool last_try) {
+    (void)job.record("password.check", "failed", refusal.detail);
+    if (last_try)
+        return {FlowStep::Finished, last_password_refusal(refusal.message), {}, {}};
+    return {FlowStep::AwaitNewPassword, new_password_request({{MessageStyle::ErrorMsg, refusal.message}}), {}, {}};
+}
+
+Result<std::optional<PasswordRefusal>> check_rules(const FlowJobContext& job, std::int64_t account_uid,
+                                                   std::string_view current_hash, const Secret& password) {
+    const PasswordPolicy& rules = job.policy->password;
+    auto recent = recent_password_hashes(job.services.store, rules, job.user, account_uid, current_hash);
+    if (!recent)
+        return recent.error();
+    return check_new_password(rules, PasswordOwner{job.user, *recent}, password);
+}
+
+// The password is set already: a failure to remember the old one is
+// audited, and the person still gets in.
+void remember_replaced(const FlowJobContext& job, std::int64_t account_uid, std::string_view replaced_hash) {
+    const auto now = job.services.clock().wall_us / 1000000;
+    if (auto kept = remember_replaced_password(job.services.store, job.policy->password, job.user, account_uid,
+                                               replaced_hash, now);
+        !kept)
+        (void)job.record("password.history", "error", kept.error().message);
+}
+
+// Nothing when the password was written; the rule it broke when it was not.
+Result<std::optional<PasswordRefusal>> write_new_hash(const FlowJobContext& job, std::int64_t account_uid,
+                                                      const Secret& password) {
     const auto account = find_user_by_name(job.user);
     if (!account)
         return account.error();
@@ -37,17 +69,27 @@ Result<void> write_new_hash(const FlowJobContext& job, std::int64_t account_uid,
     const auto entry = job.services.shadow.find(job.user);
     if (!entry)
         return entry.error();
+    auto refusal = check_rules(job, account_uid, entry->password_hash, password);
+    if (!refusal || *refusal)
+        return refusal;
     auto hash = job.services.hasher.hash(password, entry->password_hash);
     if (!hash)
         return hash.error();
-    return job.services.shadow.set_password_hash(job.user, hash->view(), days_since_epoch());
+    if (auto written = job.services.shadow.set_password_hash(job.user, hash->view(), days_since_epoch()); !written)
+        return written.error();
+    remember_replaced(job, account_uid, entry->password_hash);
+    return std::optional<PasswordRefusal>();
 }
 
 }  // namespace
 
-FlowOutcome rotate_password(const FlowJobContext& job, const IdentityProof& proof, const Secret& password) {
-    if (auto written = write_new_hash(job, proof.account_uid, password); !written)
+FlowOutcome rotate_password(const FlowJobContext& job, const IdentityProof& proof, const Secret& password,
+                            bool last_try) {
+    const auto written = write_new_hash(job, proof.account_uid, password);
+    if (!written)
         return not_changed(job, written.error());
+    if (*written)
+        return refused(job, **written, last_try);
     (void)job.record("password.rotate", "ok");
     // The name's failed checks are forgotten (its source's are not): the
     // owner proved who they are.

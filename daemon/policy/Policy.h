@@ -33,6 +33,16 @@ struct AdminPolicy {
     std::chrono::seconds notify_hook_timeout{0};
 };
 
+// What every new password set through recoveryd must satisfy
+// (daemon/password/PasswordRules.h). Lengths count characters (UTF-8 code
+// points), not bytes.
+struct PasswordPolicy {
+    std::size_t min_length = 0;
+    std::size_t max_length = 0;
+    bool check_blocklist = false;   // libpwquality: its dictionary and pwquality.conf
+    std::size_t remember_last = 0;  // refuse the account's last N passwords; 0: no history
+};
+
 struct Policy {
     bool enabled = false;
     // Where recovery may start (daemon/policy/Offering): the PAM services
@@ -44,11 +54,11 @@ struct Policy {
     bool allow_root = false;
     uid_t min_uid = 0;
     std::chrono::seconds flow_timeout{0};
-    std::size_t min_password_length = 0;
     AfterReset after_reset = AfterReset::SignInAgain;
     FlowLimits limits;
     AttemptLimits attempt_limits;  // failed identity checks
     AdminPolicy admin;
+    PasswordPolicy password;
 };
 
 }  // namespace recoveryd

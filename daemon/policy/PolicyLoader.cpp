@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <crypt.h>
 #include <fcntl.h>
 #include <map>
 #include <ini.h>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "common/EmbeddedFile.h"
+#include "common/FlowProtocol.h"
 #include "common/UniqueFd.h"
 #include "common/Validation.h"
 #include "daemon/hooks/NotifyHook.h"
@@ -170,6 +172,43 @@ Result<void> apply_limits_setting(Policy& policy, std::string_view key, std::str
     return unknown_setting("Limits", key);
 }
 
+// Lengths in characters. MinLength tops out where MaxLength starts, so the
+// two can never contradict each other. A character is at most 4 bytes of
+// UTF-8: the longest MaxLength must fit in one answer on the bus (and
+// through the PAM module, which caps answers at the same size), and in what
+// libxcrypt hashes (its limit counts the terminating NUL).
+constexpr long kShortestMinLength = 8;    // NIST SP 800-63B-4, with a second factor
+constexpr long kLongestMinLength = 64;
+constexpr long kShortestMaxLength = 64;   // NIST SP 800-63B-4: at least 64 accepted
+constexpr long kLongestMaxLength = 127;
+static_assert(kLongestMaxLength * 4 <= static_cast<long>(kMaxAnswerBytes));
+static_assert(kLongestMaxLength * 4 < CRYPT_MAX_PASSPHRASE_SIZE);
+constexpr long kLongestHistory = 24;      // each remembered hash costs a crypt() per new password
+
+Result<void> apply_password_setting(PasswordPolicy& password, std::string_view key, std::string_view value) {
+    auto set_count = [&](std::size_t& field, long min, long max) -> Result<void> {
+        auto number = parse_number(value, min, max);
+        if (!number)
+            return number.error();
+        field = static_cast<std::size_t>(*number);
+        return {};
+    };
+    if (key == "MinLength")
+        return set_count(password.min_length, kShortestMinLength, kLongestMinLength);
+    if (key == "MaxLength")
+        return set_count(password.max_length, kShortestMaxLength, kLongestMaxLength);
+    if (key == "RememberLast")
+        return set_count(password.remember_last, 0, kLongestHistory);
+    if (key == "CheckBlocklist") {
+        auto check = parse_bool(value);
+        if (!check)
+            return check.error();
+        password.check_blocklist = *check;
+        return {};
+    }
+    return unknown_setting("Password", key);
+}
+
 // Applies one key; an Error's message says what is wrong with the value.
 Result<void> apply_setting(Policy& policy, std::string_view section, std::string_view key,
                            std::string_view value) {
@@ -225,13 +264,7 @@ Result<void> apply_setting(Policy& policy, std::string_view section, std::string
             return {};
         }
     } else if (section == "Password") {
-        if (key == "MinLength") {
-            auto length = parse_number(value, 8, 128);
-            if (!length)
-                return length.error();
-            policy.min_password_length = static_cast<std::size_t>(*length);
-            return {};
-        }
+        return apply_password_setting(policy.password, key, value);
     } else if (section == "Limits") {
         return apply_limits_setting(policy, key, value);
     } else if (section == "Admin") {
@@ -429,7 +462,10 @@ std::string describe_policy(const Policy& policy) {
         << "AfterReset = "
         << (policy.after_reset == AfterReset::Continue ? "continue" : "sign-in-again") << "\n"
         << "\n[Password]\n"
-        << "MinLength = " << policy.min_password_length << "\n"
+        << "MinLength = " << policy.password.min_length << "\n"
+        << "MaxLength = " << policy.password.max_length << "\n"
+        << "CheckBlocklist = " << yes_no(policy.password.check_blocklist) << "\n"
+        << "RememberLast = " << policy.password.remember_last << "\n"
         << "\n[Limits]\n"
         << "MaxOpenFlows = " << policy.limits.max_open_flows << "\n"
         << "MaxFlowsPerUser = " << policy.limits.max_per_user << "\n"

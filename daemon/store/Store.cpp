@@ -216,6 +216,12 @@ Result<std::size_t> Store::forget_user(std::string_view user) {
     if (auto r = remove->bind(1, user).run(); !r)
         return r.error();
     const auto forgotten = static_cast<std::size_t>(db_.changes());
+    // The password history goes too (uncounted: it is not an enrollment).
+    auto history = db_.prepare("DELETE FROM password_history WHERE user = ?1");
+    if (!history)
+        return history.error();
+    if (auto r = history->bind(1, user).run(); !r)
+        return r.error();
     if (auto r = transaction->commit(); !r)
         return r.error();
     checkpoint_wal(db_);

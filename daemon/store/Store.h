@@ -20,6 +20,7 @@
 
 #include "common/ClockReading.h"
 #include "common/Result.h"
+#include "common/Secret.h"
 #include "daemon/crypto/Digest.h"
 #include "daemon/store/HelpRequest.h"
 #include "daemon/store/IdentityAttempt.h"
@@ -169,6 +170,19 @@ public:
     // and lockout (not its source's or the total's): after a successful
     // recovery, and for `recoveryctl unlock`.
     Result<void> clear_failed_checks(std::string_view user);
+
+    // Password history (StorePasswordHistory.cpp): crypt(3) hashes of the
+    // passwords recoveryd replaced, bound to the account (name and uid) like
+    // enrollments. forget_user drops a name's history too.
+
+    // The account's newest `limit` hashes, newest first. Rows of the name
+    // bound to another uid never count.
+    Result<std::vector<Secret>> password_history(std::string_view user, std::int64_t uid, std::size_t limit);
+    // One transaction: drops the name's rows bound to another uid, adds
+    // `replaced_hash` (replaced at `now`), then keeps only the account's
+    // newest `keep` rows (0: none, and nothing is added).
+    Result<void> add_password_history(std::string_view user, std::int64_t uid, std::string_view replaced_hash,
+                                      std::int64_t now, std::size_t keep);
 
     Result<void> append_audit(const AuditRecord& record);  // a row of the current format
     Result<std::vector<AuditRow>> list_audit(const AuditFilter& filter);

@@ -81,7 +81,7 @@ inline int set_up(void** state) {
     w->policy.allow_root = true;
     w->policy.min_uid = 0;
     w->policy.flow_timeout = std::chrono::seconds(300);
-    w->policy.min_password_length = 12;
+    w->policy.password = PasswordPolicy{15, 127, true, 5};
     w->policy.after_reset = AfterReset::SignInAgain;
     w->policy.admin.approval_code_lifetime = std::chrono::seconds(3600);
     w->policy.admin.request_lifetime = std::chrono::seconds(604800);

@@ -127,6 +127,11 @@ void reset_sets_a_temporary_password_that_must_be_changed(void** state) {
     assert_false(PasswordHasher::verify(Secret(kOldPassword), entry->password_hash));
     assert_string_equal(shadow_field(w, 2).c_str(), "0");  // last change: day 0
     assert_int_equal(audit_rows(w, "password.reset", "uid:0 (root)"), 1);
+    // The replaced password joins the history (the flow refuses it then).
+    auto history = w.store->password_history("root", 0, 10);
+    assert_true(history.ok());
+    assert_int_equal(history->size(), 1);
+    assert_true(PasswordHasher::verify(Secret(kOldPassword), (*history)[0].view()));
 }
 
 void reset_refused_for_a_locked_or_excluded_account(void** state) {
@@ -152,12 +157,12 @@ void a_bad_policy_file_keeps_the_policy_in_force(void** state) {
     auto refused = admin.reload_policy(kRoot);
     assert_false(refused.ok());
     assert_non_null(strstr(refused.error().message.c_str(), "recoveryd.conf:3"));
-    assert_int_equal(w.services->policy.get()->min_password_length, 12);
+    assert_int_equal(w.services->policy.get()->password.min_length, 15);
     Policy stricter = w.policy;
-    stricter.min_password_length = 20;
+    stricter.password.min_length = 20;
     g_loaded = stricter;
     assert_true(admin.reload_policy(kRoot).ok());
-    assert_int_equal(w.services->policy.get()->min_password_length, 20);
+    assert_int_equal(w.services->policy.get()->password.min_length, 20);
     assert_int_equal(audit_rows(w, "policy.reload", "uid:0 (root)"), 2);
 }
 

@@ -139,9 +139,10 @@ void bad_new_passwords_are_asked_again_then_fail(void** state) {
     assert_string_equal(mismatch.messages[0].text.c_str(), "The passwords do not match.");
     const FlowReply too_short = step(flow, answers({"short", "short"}));
     assert_string_equal(too_short.messages[0].text.c_str(),
-                        "The new password is too short: use at least 12 characters.");
+                        "Your new password is too short. Use at least 15 characters.");
     const FlowReply control = step(flow, answers({"tab\there is long enough", "tab\there is long enough"}));
     assert_int_equal(static_cast<int>(control.state), static_cast<int>(FlowState::Failed));
+    assert_string_equal(control.messages[0].text.c_str(), "The new password may not contain control characters.");
     assert_string_equal(read_file(w.shadow_path()).c_str(), before.c_str());
 }
 
@@ -180,6 +181,101 @@ void locked_disabled_and_expired_accounts_are_refused(void** state) {
         assert_string_equal(transcript(w, "root", codes[0].c_str()).c_str(), unknown.c_str());
         assert_int_equal(remaining_codes(w), 10);
     }
+}
+
+// The new-password step of a flow that has proved root's identity.
+Flow at_new_password(World& w, const Secret& code) {
+    Flow flow = start_flow(w, "root");
+    (void)step(flow, {});
+    (void)step(flow, answers({"1"}));
+    assert_int_equal(step(flow, answers({code.c_str()})).prompt_count(), 2);
+    return flow;
+}
+
+// The refusal's message, after checking the flow asks again.
+std::string refusal(Flow& flow, const std::string& password) {
+    const FlowReply reply = step(flow, answers({password.c_str(), password.c_str()}));
+    assert_int_equal(static_cast<int>(reply.state), static_cast<int>(FlowState::Continue));
+    assert_int_equal(reply.prompt_count(), 2);
+    assert_int_equal(static_cast<int>(reply.messages[0].style), static_cast<int>(MessageStyle::ErrorMsg));
+    return reply.messages[0].text;
+}
+
+std::size_t audit_rows(World& w, const std::string& action, const std::string& detail_start) {
+    auto rows = w.store->list_audit(1000);
+    assert_true(rows.ok());
+    std::size_t count = 0;
+    for (const auto& row : *rows)
+        count += row.record.action == action && row.record.detail.rfind(detail_start, 0) == 0;
+    return count;
+}
+
+// Each password rule refuses with its own message and the flow asks again,
+// three refusals in all; each refusal is audited with its rule.
+void each_password_rule_refuses_with_its_own_message(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    const auto codes = enroll_root(w);
+    const std::string before = read_file(w.shadow_path());
+    Flow first = at_new_password(w, codes[0]);
+    assert_string_equal(refusal(first, std::string(129, 'x') + "yz").c_str(),
+                        "Your new password is too long. Use at most 127 characters.");
+    assert_string_equal(refusal(first, "the root of all evil is here").c_str(),
+                        "Your password must not contain your user name.");
+    const FlowReply third = step(first, answers({"Password1234567", "Password1234567"}));
+    assert_int_equal(static_cast<int>(third.state), static_cast<int>(FlowState::Failed));
+    // The last refusal says why too, then that the flow is over.
+    assert_int_equal(third.messages.size(), 2);
+    assert_string_equal(third.messages[0].text.c_str(),
+                        "This password is too common or too easy to guess. Choose another: a few unrelated words "
+                        "make a long password that is easy to remember.");
+    assert_string_equal(third.messages[1].text.c_str(), "Too many attempts. Start again from the login prompt.");
+    assert_string_equal(read_file(w.shadow_path()).c_str(), before.c_str());
+    assert_int_equal(audit_rows(w, "password.check", "length: "), 1);
+    assert_int_equal(audit_rows(w, "password.check", "user-name: "), 1);
+    assert_int_equal(audit_rows(w, "password.check", "blocklist: libpwquality: "), 1);
+
+    Flow second = at_new_password(w, codes[1]);
+    assert_string_equal(refusal(second, "Password1234567").c_str(),
+                        "This password is too common or too easy to guess. Choose another: a few unrelated words "
+                        "make a long password that is easy to remember.");
+    assert_string_equal(refusal(second, kOldPassword).c_str(),
+                        "You used this password recently. Choose one you have not used before.");
+    assert_int_equal(audit_rows(w, "password.check", "history: "), 1);
+    const FlowReply done = step(second, answers({kNewPassword, kNewPassword}));
+    assert_int_equal(static_cast<int>(done.state), static_cast<int>(FlowState::PasswordChanged));
+    auto entry = w.shadow->find("root");
+    assert_true(entry.ok());
+    assert_true(PasswordHasher::verify(Secret(kNewPassword), entry->password_hash));
+}
+
+// A rotation puts the replaced hash into the history: the old password
+// and the new one are refused next time, another one is not.
+void a_rotation_remembers_the_replaced_password(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    const auto codes = enroll_root(w);
+    const std::string old_hash = std::string(w.shadow->find("root")->password_hash);
+    Flow first = at_new_password(w, codes[0]);
+    assert_int_equal(static_cast<int>(step(first, answers({kNewPassword, kNewPassword})).state),
+                     static_cast<int>(FlowState::PasswordChanged));
+    auto history = w.store->password_history("root", 0, 10);
+    assert_true(history.ok());
+    assert_int_equal(history->size(), 1);
+    assert_string_equal(std::string((*history)[0].view()).c_str(), old_hash.c_str());
+
+    Flow second = at_new_password(w, codes[1]);
+    constexpr const char* kUsed = "You used this password recently. Choose one you have not used before.";
+    assert_string_equal(refusal(second, kNewPassword).c_str(), kUsed);
+    assert_string_equal(refusal(second, kOldPassword).c_str(), kUsed);
+    constexpr const char* kThird = "a third, unrelated passphrase";
+    assert_int_equal(static_cast<int>(step(second, answers({kThird, kThird})).state),
+                     static_cast<int>(FlowState::PasswordChanged));
+
+    // RememberLast = 0: no history, not even the current password.
+    w.policy.password.remember_last = 0;
+    Flow third = at_new_password(w, codes[2]);
+    assert_int_equal(static_cast<int>(step(third, answers({kOldPassword, kOldPassword})).state),
+                     static_cast<int>(FlowState::PasswordChanged));
+    assert_int_equal(w.store->password_history("root", 0, 10)->size(), 0);
 }
 
 // A lock that lands between the code and the new password wins: checked
@@ -242,6 +338,8 @@ int main() {
         cmocka_unit_test_setup_teardown(lock_during_the_flow_wins, set_up, tear_down),
         cmocka_unit_test_setup_teardown(codes_of_an_earlier_account_are_retired, set_up, tear_down),
         cmocka_unit_test_setup_teardown(one_answer_at_a_time, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(each_password_rule_refuses_with_its_own_message, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(a_rotation_remembers_the_replaced_password, set_up, tear_down),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

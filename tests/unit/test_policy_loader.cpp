@@ -5,6 +5,7 @@
 #include "tests/unit/TestFiles.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <iterator>
 #include <sstream>
@@ -90,8 +91,30 @@ void admin_file_overrides_defaults(void**) {
     assert_string_equal(policy->allow_groups[1].c_str(), "wheel");
     assert_int_equal(policy->flow_timeout.count(), 60);
     assert_true(policy->after_reset == AfterReset::Continue);
-    assert_int_equal(policy->min_password_length, 20);
+    assert_int_equal(policy->password.min_length, 20);
     assert_int_equal(policy->min_uid, 1000);  // untouched keys keep the default
+}
+
+void password_settings_default_and_override(void**) {
+    PolicyDir dir;
+    auto defaults = load_policy(dir.paths);
+    assert_true(defaults.ok());
+    assert_int_equal(defaults->password.min_length, 15);
+    assert_int_equal(defaults->password.max_length, 127);
+    assert_true(defaults->password.check_blocklist);
+    assert_int_equal(defaults->password.remember_last, 5);
+
+    dir.write_main("[Password]\nMinLength = 64\nMaxLength = 64\nCheckBlocklist = no\nRememberLast = 0\n");
+    dir.write_dropin("10-history.conf", "[Password]\nRememberLast = 24\n");
+    auto changed = load_policy(dir.paths);
+    assert_true(changed.ok());
+    assert_int_equal(changed->password.min_length, 64);
+    assert_int_equal(changed->password.max_length, 64);
+    assert_false(changed->password.check_blocklist);
+    assert_int_equal(changed->password.remember_last, 24);
+    const std::string described = describe_policy(*changed);
+    for (const char* line : {"MinLength = 64\n", "MaxLength = 64\n", "CheckBlocklist = no\n", "RememberLast = 24\n"})
+        assert_non_null(strstr(described.c_str(), line));
 }
 
 void dropins_apply_in_lexical_order(void**) {
@@ -103,7 +126,7 @@ void dropins_apply_in_lexical_order(void**) {
     dir.write_dropin("README", "not a policy file");
     auto policy = load_policy(dir.paths);
     assert_true(policy.ok());
-    assert_int_equal(policy->min_password_length, 30);
+    assert_int_equal(policy->password.min_length, 30);
     assert_false(policy->enabled);
 }
 
@@ -118,7 +141,14 @@ void refuses_each_kind_of_bad_file(void**) {
         {"[Recovery]\nFlowTimeoutSec = 5\n", ":2: FlowTimeoutSec = 5: must be between 30 and 3600"},
         {"[Recovery]\nFlowTimeoutSec = 5m\n", ":2: FlowTimeoutSec = 5m: expected a whole number"},
         {"[Recovery]\nMinUid = -1\n", ":2: MinUid = -1: expected a whole number"},
-        {"[Password]\nMinLength = 4\n", ":2: MinLength = 4: must be between 8 and 128"},
+        {"[Password]\nMinLength = 4\n", ":2: MinLength = 4: must be between 8 and 64"},
+        {"[Password]\nMinLength = 65\n", ":2: MinLength = 65: must be between 8 and 64"},
+        {"[Password]\nMaxLength = 63\n", ":2: MaxLength = 63: must be between 64 and 127"},
+        {"[Password]\nMaxLength = 128\n", ":2: MaxLength = 128: must be between 64 and 127"},
+        {"[Password]\nCheckBlocklist = sometimes\n", ":2: CheckBlocklist = sometimes: expected yes or no"},
+        {"[Password]\nRememberLast = 25\n", ":2: RememberLast = 25: must be between 0 and 24"},
+        {"[Password]\nRememberLast = -1\n", ":2: RememberLast = -1: expected a whole number"},
+        {"[Password]\nMinCapitals = 1\n", ":2: MinCapitals = 1: unknown setting MinCapitals in [Password]"},
         {"[Recovery]\nAfterReset = later\n", ":2: AfterReset = later: expected sign-in-again or continue"},
         {"[Recovery]\nAllowGroups = users Wheel!\n", ":2: AllowGroups = users Wheel!: 'Wheel!' is not a valid group name"},
         {"[Recovery]\nEnabled = yes\nEnabled = no\n", ":3: Enabled is set twice in this file"},
@@ -214,6 +244,7 @@ int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults_are_the_shipped_file),
         cmocka_unit_test(admin_file_overrides_defaults),
+        cmocka_unit_test(password_settings_default_and_override),
         cmocka_unit_test(dropins_apply_in_lexical_order),
         cmocka_unit_test(refuses_each_kind_of_bad_file),
         cmocka_unit_test(bad_dropin_is_named),
