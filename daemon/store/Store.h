@@ -23,6 +23,7 @@
 #include "daemon/crypto/Digest.h"
 #include "daemon/store/HelpRequest.h"
 #include "daemon/store/Database.h"
+#include "daemon/store/OwnerNotice.h"
 
 namespace recoveryd {
 
@@ -157,6 +158,19 @@ public:
     // (within one boot) than that time plus the boot-time clock's progress.
     // Stores the result.
     Result<std::int64_t> judge_time(const ClockReading& clock);
+
+    // Owner notices (StoreNotices.cpp), bound to the account: name and uid.
+
+    // Stores a notice for (notice.user, notice.uid), keeping the newest
+    // kMaxOwnerNotices of that uid.
+    Result<void> add_owner_notice(const OwnerNotice& notice);
+    // One transaction: returns and deletes the notices of (user, uid), and
+    // deletes unseen those of the name under another uid or of the uid under
+    // another name (a former account). Each notice goes to one caller only,
+    // however many take at once. A uid of -1 (no account) takes nothing.
+    Result<NoticeTake> take_owner_notices(std::string_view user, std::int64_t uid);
+    // Whether a notice waits for this uid, under any name.
+    Result<bool> has_owner_notices(std::int64_t uid);
 
     Result<void> append_audit(const AuditRecord& record);  // a row of the current format
     Result<std::vector<AuditRow>> list_audit(const AuditFilter& filter);
