@@ -1,4 +1,4 @@
-#include "daemon/admin/FaillockTally.h"
+#include "daemon/resets/FaillockTally.h"
 
 #include <unistd.h>
 
