@@ -106,6 +106,7 @@ inline int set_up(void** state) {
     // on this machine's tallies (a missing tool counts as not installed).
     w->services->notice_markers = w->dir / "notices";
     w->services->faillock.program = w->dir / "faillock";
+    w->services->faillock.config = w->dir / "faillock.conf";
     *state = w;
     return 0;
 }

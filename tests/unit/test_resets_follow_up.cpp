@@ -26,7 +26,7 @@ struct FollowUpWorld {
     Store store = d.open();
     fs::path markers = d.dir / "notices";
     OwnerNotices notices{store, markers};
-    FaillockTool faillock{d.dir / "faillock", std::chrono::milliseconds(5000)};
+    FaillockTool faillock{d.dir / "faillock", d.dir / "faillock.conf", std::chrono::milliseconds(5000)};
     fs::path faillock_args = d.dir / "faillock.args";
     std::vector<Row> rows;
 
@@ -83,6 +83,22 @@ void a_recovery_leaves_a_notice_and_resets_the_tally(void**) {
     assert_string_equal(w.row("faillock.reset")->outcome.c_str(), "ok");
 }
 
+// Debian 12's faillock tool does not read faillock.conf: its `dir` is
+// passed on, as pam_faillock reads it.
+void the_tally_directory_of_faillock_conf_is_passed_on(void**) {
+    FollowUpWorld w;
+    w.install_faillock(0);
+    {
+        std::ofstream conf(w.faillock.config);
+        conf << "# dir = /commented/out\n  deny = 3\n  dir=/run/first # a comment\n"
+                "dir = relative/ignored\ndirectory = /not/this\n\tdir =  /run/tallies  \n";
+    }
+    assert_string_equal(faillock_tally_directory(w.faillock.config).c_str(), "/run/tallies");
+    w.follow_up(reset_of_alice(ResetWay::Recovery));
+    assert_string_equal(read_file_bytes(w.faillock_args).c_str(), "--dir\n/run/tallies\n--user\nalice\n--reset\n");
+    assert_string_equal(faillock_tally_directory(w.d.dir / "no-such.conf").c_str(), "");
+}
+
 void an_administrators_reset_leaves_a_notice_and_the_tally_alone(void**) {
     FollowUpWorld w;
     w.install_faillock(0);
@@ -123,6 +139,7 @@ void a_notice_that_cannot_be_marked_is_audited_and_the_tally_still_reset(void**)
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_recovery_leaves_a_notice_and_resets_the_tally),
+        cmocka_unit_test(the_tally_directory_of_faillock_conf_is_passed_on),
         cmocka_unit_test(an_administrators_reset_leaves_a_notice_and_the_tally_alone),
         cmocka_unit_test(a_failed_tally_reset_is_audited_and_the_notice_stays),
         cmocka_unit_test(a_notice_that_cannot_be_marked_is_audited_and_the_tally_still_reset),
