@@ -2,7 +2,11 @@
 // The daemon's long-lived components, built once in main.cpp and handed by
 // reference to whatever makes decisions (flows, account operations).
 
+#include <filesystem>
+
 #include "common/ClockReading.h"
+#include "common/NoticeMarker.h"
+#include "daemon/resets/FaillockTally.h"
 
 namespace recoveryd {
 
@@ -21,6 +25,10 @@ struct Services {
     ShadowFile& shadow;
     const PasswordHasher& hasher;
     ClockReading (*clock)() = read_clock;  // what expiry is judged by; tests pass their own
+    // What a reset touches besides the store and /etc/shadow; tests point
+    // both into a directory of their own.
+    std::filesystem::path notice_markers = kNoticeMarkerDirectory;
+    FaillockTool faillock{};
 };
 
 }  // namespace recoveryd

@@ -211,6 +211,23 @@ Result<FlowStep> read_step(sd_bus_message* reply) {
     return step;
 }
 
+Result<std::vector<std::string>> read_notices(sd_bus_message* reply) {
+    std::vector<std::string> notices;
+    if (sd_bus_message_enter_container(reply, 'a', "s") <= 0)
+        return bad_reply("no notice list");
+    const char* text = nullptr;
+    int r = 0;
+    while ((r = sd_bus_message_read_basic(reply, 's', &text)) > 0) {
+        const std::string_view view(text);
+        if (notices.size() == kMaxMessages || view.size() > kMaxMessageBytes || !is_valid_utf8(view))
+            return bad_reply("too many notices, or one too long or not UTF-8");
+        notices.emplace_back(view);
+    }
+    if (r < 0 || sd_bus_message_exit_container(reply) <= 0)
+        return bad_reply("unreadable notice list");
+    return notices;
+}
+
 }  // namespace
 
 DaemonClient::DaemonClient(std::string bus_address, std::uint64_t call_timeout_usec,
@@ -255,6 +272,12 @@ Result<void> DaemonClient::cancel(const std::string& flow) const {
     if (!done)
         return done.error();
     return {};
+}
+
+Result<std::vector<std::string>> DaemonClient::take_notices(const std::string& user) const {
+    return call<std::vector<std::string>>(
+        bus_address_, call_timeout_usec_, bus::kObjectPath, bus::kManagerInterface, "TakeNotices", false,
+        [&](sd_bus_message* m) { return sd_bus_message_append(m, "s", user.c_str()); }, read_notices);
 }
 
 Result<FlowStep> Flow::next(const std::vector<Secret>& answers) {

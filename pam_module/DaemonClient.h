@@ -55,6 +55,9 @@ public:
     Result<std::string> start_flow(const std::string& user, const FlowContext& context) const;
     Result<FlowStep> next(const std::string& flow, const std::vector<Secret>& answers) const;
     Result<void> cancel(const std::string& flow) const;
+    // The owner notices waiting for `user` (Manager.TakeNotices), taken:
+    // the daemon gives each out once. Bounded like StartFlow.
+    Result<std::vector<std::string>> take_notices(const std::string& user) const;
 
 private:
     std::string bus_address_;

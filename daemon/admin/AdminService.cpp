@@ -5,13 +5,14 @@
 #include "common/TimeText.h"
 
 #include "daemon/account/AccountService.h"
-#include "daemon/admin/FaillockTally.h"
 #include "daemon/audit/AuditLog.h"
 #include "daemon/crypto/SecretKey.h"
 #include "daemon/methods/ApprovalCodes.h"
 #include "daemon/password/PasswordHistory.h"
 #include "daemon/policy/AccountCheck.h"
 #include "daemon/policy/CurrentPolicy.h"
+#include "daemon/resets/FaillockTally.h"
+#include "daemon/resets/ResetFollowUp.h"
 #include "daemon/shadow/PasswordHasher.h"
 #include "daemon/shadow/ShadowFile.h"
 #include "daemon/users/UserDatabase.h"
@@ -138,7 +139,7 @@ Result<void> AdminService::deny(const Administrator& admin, std::string_view typ
 
 // ---- accounts ----
 
-Result<Secret> AdminService::reset_password(const Administrator& admin, const std::string& user) {
+Result<TemporaryPassword> AdminService::reset_password(const Administrator& admin, const std::string& user) {
     const auto policy = services_.policy.get();
     const auto uid = recoverable_uid(*policy, user);
     if (!uid)
@@ -161,7 +162,14 @@ Result<Secret> AdminService::reset_password(const Administrator& admin, const st
     if (auto logged = record(admin, user, "password.reset", "ok", "temporary password; change required at next login");
         !logged)
         return logged.error();
-    return password;
+    PasswordReset reset{user, *uid, services_.clock().wall_us / kMicroseconds, ResetWay::Administrator, admin.actor(),
+                        admin.name};
+    OwnerNotices notices(services_.store, services_.notice_markers);
+    follow_up_reset(reset, notices, services_.faillock,
+                    [this, &admin, &user](const char* action, const char* outcome, std::string detail) {
+                        return record(admin, user, action, outcome, std::move(detail));
+                    });
+    return TemporaryPassword{std::move(password), std::move(reset)};
 }
 
 Result<void> AdminService::unlock(const Administrator& admin, const std::string& user) {
@@ -171,7 +179,7 @@ Result<void> AdminService::unlock(const Administrator& admin, const std::string&
                        account.error().code == ErrorCode::NotFound
                            ? make_error(ErrorCode::NotFound, "there is no user " + user)
                            : account.error());
-    if (auto reset = reset_faillock_tally(user); !reset)
+    if (auto reset = reset_faillock_tally(user, services_.faillock); !reset)
         return refused(admin, user, "account.unlock", reset.error());
     if (auto cleared = services_.store.password_check_succeeded(account->uid); !cleared)
         return refused(admin, user, "account.unlock", cleared.error());

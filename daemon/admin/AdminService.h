@@ -18,9 +18,16 @@
 #include "daemon/Services.h"
 #include "daemon/admin/Administrators.h"
 #include "daemon/policy/Policy.h"
+#include "daemon/resets/PasswordReset.h"
 #include "daemon/store/Store.h"
 
 namespace recoveryd {
+
+// A reset's temporary password, and the reset for the bus layer to announce.
+struct TemporaryPassword {
+    Secret password;
+    PasswordReset reset;
+};
 
 struct Approval {
     Secret code;  // grouped, as the administrator reads it out
@@ -46,8 +53,9 @@ public:
     Result<Approval> approve(const Administrator& admin, std::string_view id, const std::string& note);
     Result<void> deny(const Administrator& admin, std::string_view id, const std::string& reason);
     // A temporary password, set with last-change day 0 so pam_unix makes
-    // the user choose a new one at the next login. Refused like approve().
-    Result<Secret> reset_password(const Administrator& admin, const std::string& user);
+    // the user choose a new one at the next login; the owner gets a notice
+    // for that login. Refused like approve().
+    Result<TemporaryPassword> reset_password(const Administrator& admin, const std::string& user);
     // Resets the user's pam_faillock tally and recoveryd's own counters.
     Result<void> unlock(const Administrator& admin, const std::string& user);
     Result<std::vector<AuditRow>> list_audit(const Administrator& admin, const AuditFilter& filter);

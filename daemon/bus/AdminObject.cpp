@@ -222,17 +222,20 @@ int AdminObject::on_reset_password(sd_bus_message* message, void* userdata, sd_b
         if (!user)
             return reply_with_error(error, user.error());
         // The shadow-writer thread: rewrites of /etc/shadow stay serialized.
-        return self.submit<std::shared_ptr<Secret>>(
+        return self.submit<std::shared_ptr<TemporaryPassword>>(
             message, error, self.shadow_writer_,
-            [user = *user](AdminService& admin, const Administrator& who) -> Result<std::shared_ptr<Secret>> {
-                auto password = admin.reset_password(who, user);
-                if (!password)
-                    return password.error();
-                return std::make_shared<Secret>(std::move(*password));
+            [user = *user](AdminService& admin,
+                           const Administrator& who) -> Result<std::shared_ptr<TemporaryPassword>> {
+                auto reset = admin.reset_password(who, user);
+                if (!reset)
+                    return reset.error();
+                return std::make_shared<TemporaryPassword>(std::move(*reset));
             },
-            [](sd_bus_message* call, const std::shared_ptr<Secret>& password) {
-                return send_return(call, true,
-                                   [&](sd_bus_message* m) { return sd_bus_message_append(m, "s", password->c_str()); });
+            [&self](sd_bus_message* call, const std::shared_ptr<TemporaryPassword>& reset) {
+                self.announcer_.password_reset(reset->reset);
+                return send_return(call, true, [&](sd_bus_message* m) {
+                    return sd_bus_message_append(m, "s", reset->password.c_str());
+                });
             });
     });
 }

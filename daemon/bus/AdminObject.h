@@ -13,6 +13,7 @@
 #include "common/SdBus.h"
 #include "daemon/Services.h"
 #include "daemon/admin/AdminService.h"
+#include "daemon/bus/Announcer.h"
 #include "daemon/bus/Authorization.h"
 #include "daemon/bus/PendingCall.h"
 #include "daemon/workers/WorkerPool.h"
@@ -21,9 +22,11 @@ namespace recoveryd {
 
 class AdminObject {
 public:
-    AdminObject(Services& services, WorkerPool& workers, WorkerPool& shadow_writer,
+    // `announcer` hears of the passwords administrators reset.
+    AdminObject(Services& services, WorkerPool& workers, WorkerPool& shadow_writer, Announcer& announcer,
                 AdminService::PolicySource load_policy)
-        : admin_(services, std::move(load_policy)), workers_(workers), shadow_writer_(shadow_writer) {}
+        : admin_(services, std::move(load_policy)), workers_(workers), shadow_writer_(shadow_writer),
+          announcer_(announcer) {}
     Result<void> export_on(sd_bus* bus);
 
 private:
@@ -54,6 +57,7 @@ private:
     AdminService admin_;
     WorkerPool& workers_;
     WorkerPool& shadow_writer_;
+    Announcer& announcer_;
     std::map<uid_t, unsigned> calls_out_;  // by caller, root not counted; on the loop only
     BusSlotPtr slot_;
 };

@@ -58,7 +58,7 @@ Result<void> BusServer::export_objects(sd_event* event) {
     if (!hooks)
         return hooks.error();
     hooks_ = std::move(hooks.value());
-    announcer_ = std::make_unique<RequestAnnouncer>(bus_.get(), *hooks_);
+    announcer_ = std::make_unique<Announcer>(bus_.get(), *hooks_, services_);
 
     static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
@@ -76,12 +76,13 @@ Result<void> BusServer::export_objects(sd_event* event) {
         return bus_failure("cannot export the Manager interface", r);
     manager_slot_.reset(slot);
 
-    flows_ = std::make_unique<FlowRegistry>(
-        bus_.get(), event, services_, *workers_, *shadow_writer_,
-        [this](const FiledRequest& filed, const FlowJobContext& job) { announcer_->announce(filed, job); });
+    flows_ = std::make_unique<FlowRegistry>(bus_.get(), event, services_, *workers_, *shadow_writer_, *announcer_);
     account_ = std::make_unique<AccountObject>(services_, *workers_);
-    admin_ = std::make_unique<AdminObject>(services_, *workers_, *shadow_writer_, [] { return load_policy(); });
-    for (auto exported : {flows_->export_flows(), account_->export_on(bus_.get()), admin_->export_on(bus_.get())})
+    admin_ = std::make_unique<AdminObject>(services_, *workers_, *shadow_writer_, *announcer_,
+                                           [] { return load_policy(); });
+    notices_ = std::make_unique<ManagerNotices>(services_, *workers_);
+    for (auto exported : {flows_->export_flows(), account_->export_on(bus_.get()), admin_->export_on(bus_.get()),
+                          notices_->export_on(bus_.get())})
         if (!exported)
             return exported;
     return {};

@@ -10,8 +10,9 @@
 #include "daemon/Services.h"
 #include "daemon/bus/AccountObject.h"
 #include "daemon/bus/AdminObject.h"
+#include "daemon/bus/Announcer.h"
 #include "daemon/bus/FlowRegistry.h"
-#include "daemon/bus/RequestAnnouncer.h"
+#include "daemon/bus/ManagerNotices.h"
 #include "daemon/workers/WorkerPool.h"
 
 namespace recoveryd {
@@ -22,7 +23,7 @@ public:
     static constexpr std::size_t kWorkers = 4;
     static constexpr std::size_t kMaxQueuedJobs = 512;
     // Notify hooks run one at a time on their own thread; beyond this many
-    // waiting, a request is announced by the signal only.
+    // waiting, an event is announced without (a request by the signal only).
     static constexpr std::size_t kMaxQueuedHooks = 64;
 
     // Connects (honouring DBUS_SYSTEM_BUS_ADDRESS), exports the objects, then
@@ -45,10 +46,11 @@ private:
     std::unique_ptr<WorkerPool> workers_;
     std::unique_ptr<WorkerPool> shadow_writer_;
     std::unique_ptr<WorkerPool> hooks_;
-    std::unique_ptr<RequestAnnouncer> announcer_;
+    std::unique_ptr<Announcer> announcer_;
     std::unique_ptr<FlowRegistry> flows_;
     std::unique_ptr<AccountObject> account_;
     std::unique_ptr<AdminObject> admin_;
+    std::unique_ptr<ManagerNotices> notices_;
     BusSlotPtr manager_slot_;
 };
 

@@ -69,9 +69,9 @@ Error conversation_ended() {
 }  // namespace
 
 FlowRegistry::FlowRegistry(sd_bus* bus, sd_event* event, Services& services, WorkerPool& workers,
-                           WorkerPool& shadow_writer, RequestFiledHandler on_request_filed)
+                           WorkerPool& shadow_writer, Announcer& announcer)
     : bus_(bus), event_(event), services_(services), workers_(workers), shadow_writer_(shadow_writer),
-      on_request_filed_(std::move(on_request_filed)) {}
+      announcer_(announcer) {}
 
 FlowRegistry::~FlowRegistry() = default;
 
@@ -189,6 +189,10 @@ Result<void> FlowRegistry::run_job(Entry& entry, FlowJob job, const PendingCall&
     return lane.run<FlowOutcome>(
         [work = std::move(job.work)]() -> Result<FlowOutcome> { return work(); },
         [this, path = entry.path, call, arrived](Result<FlowOutcome> outcome) {
+            // Announced even when the flow has ended meanwhile (cancelled,
+            // expired): the password is reset all the same.
+            if (outcome && outcome->reset)
+                announcer_.password_reset(*outcome->reset);
             Entry* done = open_flow(path);
             if (done == nullptr)
                 return call.fail(conversation_ended());
@@ -196,8 +200,8 @@ Result<void> FlowRegistry::run_job(Entry& entry, FlowJob job, const PendingCall&
                 retire(*done, "flow.error");
                 return call.fail(outcome.error());
             }
-            if (outcome->filed && on_request_filed_)
-                on_request_filed_(*outcome->filed, done->flow.job_context());
+            if (outcome->filed)
+                announcer_.request_filed(*outcome->filed, done->flow.job_context());
             answer(*done, call, done->flow.complete(std::move(outcome.value())), arrived);
         });
 }

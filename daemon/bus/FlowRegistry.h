@@ -13,7 +13,6 @@
 // loop, alone touches the flows and the bus.
 
 #include <chrono>
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -22,6 +21,7 @@
 #include "common/Result.h"
 #include "common/SdBus.h"
 #include "daemon/Services.h"
+#include "daemon/bus/Announcer.h"
 #include "daemon/bus/PendingCall.h"
 #include "daemon/flow/FlowContext.h"
 #include "daemon/flow/FlowJobContext.h"
@@ -38,12 +38,10 @@ public:
     // work between accounts, far below what a person notices.
     static constexpr std::chrono::milliseconds kVerdictTime{250};
 
-    // Called on the loop when a flow has filed a request for help, with
-    // what a job may know of that flow.
-    using RequestFiledHandler = std::function<void(const FiledRequest&, const FlowJobContext&)>;
-
+    // `announcer` hears, on the loop, of the requests for help flows file
+    // and the passwords they reset.
     FlowRegistry(sd_bus* bus, sd_event* event, Services& services, WorkerPool& workers,
-                 WorkerPool& shadow_writer, RequestFiledHandler on_request_filed);
+                 WorkerPool& shadow_writer, Announcer& announcer);
     ~FlowRegistry();
     FlowRegistry(const FlowRegistry&) = delete;
     FlowRegistry& operator=(const FlowRegistry&) = delete;
@@ -89,7 +87,7 @@ private:
     Services& services_;
     WorkerPool& workers_;
     WorkerPool& shadow_writer_;
-    RequestFiledHandler on_request_filed_;
+    Announcer& announcer_;
     std::map<std::string, std::unique_ptr<Entry>> flows_;
     FlowQuota quota_;
     std::map<const PacedReply*, std::unique_ptr<PacedReply>> paced_;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/FlowProtocol.h"
+#include "daemon/resets/PasswordReset.h"
 
 namespace recoveryd {
 
@@ -61,6 +62,7 @@ struct FlowOutcome {
     FlowReply reply;
     std::optional<IdentityProof> proof;  // set by an identity check that succeeded
     std::optional<FiledRequest> filed;
+    std::optional<PasswordReset> reset{};  // set once a new password is written: the bus layer announces it
 };
 
 // Work a step hands to a worker thread. It holds copies of what it needs

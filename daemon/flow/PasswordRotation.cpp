@@ -4,6 +4,7 @@
 #include "daemon/methods/ApprovalCodes.h"
 #include "daemon/password/PasswordHistory.h"
 #include "daemon/password/PasswordRules.h"
+#include "daemon/resets/ResetFollowUp.h"
 #include "daemon/store/Store.h"
 #include "daemon/shadow/PasswordHasher.h"
 #include "daemon/shadow/ShadowFile.h"
@@ -81,6 +82,29 @@ Result<std::optional<PasswordRefusal>> write_new_hash(const FlowJobContext& job,
     return std::optional<PasswordRefusal>();
 }
 
+// The owner's notice and pam_faillock's tally now, on this thread; the
+// notify hook from the loop, off it (FlowOutcome::reset).
+PasswordReset follow_up(const FlowJobContext& job, const IdentityProof& proof) {
+    const FlowContext& where = job.context;
+    PasswordReset reset{job.user,
+                        proof.account_uid,
+                        job.services.clock().wall_us / 1000000,
+                        ResetWay::Recovery,
+                        "pam:" + (where.service.empty() ? std::string("unknown") : where.service),
+                        {},
+                        where.service,
+                        where.tty,
+                        where.rhost,
+                        where.ruser,
+                        proof.request_id};
+    OwnerNotices notices(job.services.store, job.services.notice_markers);
+    follow_up_reset(reset, notices, job.services.faillock,
+                    [&job](const char* action, const char* outcome, std::string detail) {
+                        return job.record(action, outcome, std::move(detail));
+                    });
+    return reset;
+}
+
 }  // namespace
 
 FlowOutcome rotate_password(const FlowJobContext& job, const IdentityProof& proof, const Secret& password,
@@ -97,9 +121,11 @@ FlowOutcome rotate_password(const FlowJobContext& job, const IdentityProof& proo
         (void)job.record("limits.clear", "error", cleared.error().message);
     if (!proof.request_id.empty())
         complete_request(job, proof.request_id);
-    if (job.policy->after_reset == AfterReset::Continue)
-        return finished(FlowState::Succeeded, MessageStyle::TextInfo, texts::kChanged);
-    return finished(FlowState::PasswordChanged, MessageStyle::TextInfo, texts::kChangedSignIn);
+    FlowOutcome outcome = job.policy->after_reset == AfterReset::Continue
+                              ? finished(FlowState::Succeeded, MessageStyle::TextInfo, texts::kChanged)
+                              : finished(FlowState::PasswordChanged, MessageStyle::TextInfo, texts::kChangedSignIn);
+    outcome.reset = follow_up(job, proof);
+    return outcome;
 }
 
 }  // namespace recoveryd

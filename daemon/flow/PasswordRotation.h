@@ -6,7 +6,9 @@
 // account the identity check proved (the name may have been reused
 // meanwhile), hashed as pam_unix would, written to /etc/shadow, and the hash
 // it replaced goes into the history; then the request for help whose
-// approval code was used, if any, is completed.
+// approval code was used, if any, is completed; the
+// owner gets a notice for their next login and pam_faillock's tally is
+// cleared (daemon/resets).
 
 #include "common/Secret.h"
 #include "daemon/flow/FlowJobContext.h"

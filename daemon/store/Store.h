@@ -25,6 +25,7 @@
 #include "daemon/store/HelpRequest.h"
 #include "daemon/store/IdentityAttempt.h"
 #include "daemon/store/Database.h"
+#include "daemon/store/OwnerNotice.h"
 
 namespace recoveryd {
 
@@ -183,6 +184,19 @@ public:
     // newest `keep` rows (0: none, and nothing is added).
     Result<void> add_password_history(std::string_view user, std::int64_t uid, std::string_view replaced_hash,
                                       std::int64_t now, std::size_t keep);
+
+    // Owner notices (StoreNotices.cpp), bound to the account: name and uid.
+
+    // Stores a notice for (notice.user, notice.uid), keeping the newest
+    // kMaxOwnerNotices of that uid.
+    Result<void> add_owner_notice(const OwnerNotice& notice);
+    // One transaction: returns and deletes the notices of (user, uid), and
+    // deletes unseen those of the name under another uid or of the uid under
+    // another name (a former account). Each notice goes to one caller only,
+    // however many take at once. A uid of -1 (no account) takes nothing.
+    Result<NoticeTake> take_owner_notices(std::string_view user, std::int64_t uid);
+    // Whether a notice waits for this uid, under any name.
+    Result<bool> has_owner_notices(std::int64_t uid);
 
     Result<void> append_audit(const AuditRecord& record);  // a row of the current format
     Result<std::vector<AuditRow>> list_audit(const AuditFilter& filter);

@@ -7,6 +7,7 @@
 //   StartFlow user=NAME KEY=VALUE...     (u values in decimal)
 //   Next answers=N
 //   Cancel
+//   TakeNotices user=NAME                (answered with one notice, "Fake notice for NAME.")
 //   fake-recoveryd --mode MODE [--address ADDRESS]
 // Modes (what Next answers; StartFlow returns /io/recoveryd/Recovery1/flow/fake;
 // MayOffer answers true but in the modes for it):
@@ -19,6 +20,7 @@
 //   not-offered          MayOffer answers false
 //   silent-may-offer     MayOffer gets no reply at all
 //   bad-may-offer        MayOffer's reply is a string, not a boolean
+//   silent-notices       TakeNotices gets no reply at all (the rest as succeed)
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -135,10 +137,26 @@ int on_cancel(sd_bus_message* m, void* userdata, sd_bus_error*) {
     return sd_bus_reply_method_return(m, "");
 }
 
+int on_take_notices(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    Fake& fake = fake_of(userdata);
+    const char* user = nullptr;
+    const int r = sd_bus_message_read(m, "s", &user);
+    fake.record(std::string("TakeNotices user=") + (user ? user : ""));
+    if (r < 0)
+        return r;
+    if (fake.mode == "silent-notices") {
+        fake.unanswered.emplace_back(sd_bus_message_ref(m));
+        return 1;
+    }
+    const std::string notice = std::string("Fake notice for ") + user + ".";
+    return sd_bus_reply_method_return(m, "as", 1, notice.c_str());
+}
+
 const sd_bus_vtable kManager[] = {
     SD_BUS_VTABLE_START(0),
     SD_BUS_METHOD("StartFlow", "sa{sv}", "o", on_start_flow, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("MayOffer", "a{sv}", "b", on_may_offer, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("TakeNotices", "s", "as", on_take_notices, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_VTABLE_END,
 };
 
@@ -163,7 +181,7 @@ int main(int argc, char** argv) {
     app.add_option("--mode", fake.mode, "how to answer")
         ->required()
         ->check(CLI::IsMember({"succeed", "endless", "bad-state", "bad-signature", "silent-next", "empty-start",
-                                     "not-offered", "silent-may-offer", "bad-may-offer"}));
+                               "not-offered", "silent-may-offer", "bad-may-offer", "silent-notices"}));
     app.add_option("--address", address, "bus address (default: the system bus)");
     CLI11_PARSE(app, argc, argv);
 

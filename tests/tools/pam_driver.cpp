@@ -1,4 +1,5 @@
-// pam-driver: runs pam_start / pam_authenticate [/ pam_acct_mgmt] / pam_end
+// pam-driver: runs pam_start / pam_authenticate [/ pam_acct_mgmt]
+// [/ pam_open_session / pam_close_session] / pam_end
 // with a conversation that answers each prompt with the next line of a file
 // (read only when a prompt needs it, so a test can keep a login waiting at
 // a prompt by holding the file open) and writes a transcript as it goes:
@@ -135,6 +136,7 @@ const char* result_name(int r) {
 struct Options {
     std::string service, user, confdir, tty = "pam-driver", rhost;
     bool account = false;
+    bool session = false;
 };
 
 int run_once(const Options& options, Script& script) {
@@ -152,6 +154,11 @@ int run_once(const Options& options, Script& script) {
     r = pam_authenticate(handle, 0);
     if (r == PAM_SUCCESS && options.account)
         r = pam_acct_mgmt(handle, 0);
+    if (r == PAM_SUCCESS && options.session) {
+        r = pam_open_session(handle, 0);
+        if (r == PAM_SUCCESS)
+            r = pam_close_session(handle, 0);
+    }
     pam_end(handle, r);
     return r;
 }
@@ -172,6 +179,7 @@ int main(int argc, char** argv) {
     app.add_option("--tty", options.tty, "PAM_TTY (default: pam-driver)");
     app.add_option("--rhost", options.rhost, "PAM_RHOST, as sshd sets it (default: none)");
     app.add_flag("--acct", options.account, "also run pam_acct_mgmt");
+    app.add_flag("--session", options.session, "after a successful authentication, open and close a session");
     auto* fails = app.add_flag("--conv-fails", conv_fails, "fail echo-on prompts");
     app.add_flag("--sshd-password", sshd_password,
                  "answer like sshd's password method: every echo-off prompt gets the first answer, "

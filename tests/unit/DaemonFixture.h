@@ -102,6 +102,11 @@ inline int set_up(void** state) {
     w->shadow = std::make_unique<ShadowFile>(options);
     w->services = std::make_unique<Services>(
         Services{*w->current, *w->store, *w->key, *w->audit, *w->shadow, *w->hasher});
+    // Nothing outside the temp dir: no marker in /var/lib, no faillock run
+    // on this machine's tallies (a missing tool counts as not installed).
+    w->services->notice_markers = w->dir / "notices";
+    w->services->faillock.program = w->dir / "faillock";
+    w->services->faillock.config = w->dir / "faillock.conf";
     *state = w;
     return 0;
 }

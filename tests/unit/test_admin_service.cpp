@@ -6,7 +6,9 @@
 #include "tests/unit/DaemonFixture.h"
 
 #include <cstring>
+#include <filesystem>
 #include <memory>
+#include <sys/stat.h>
 
 #include "daemon/admin/AdminService.h"
 #include "daemon/methods/ApprovalCodes.h"
@@ -118,12 +120,13 @@ void approval_refused_for_accounts_that_may_not_recover(void** state) {
 void reset_sets_a_temporary_password_that_must_be_changed(void** state) {
     auto& w = *static_cast<World*>(*state);
     AdminService admin = service(w);
-    auto password = admin.reset_password(kRoot, "root");
-    assert_true(password.ok());
-    assert_true(password->view().size() >= 23);
+    auto reset = admin.reset_password(kRoot, "root");
+    assert_true(reset.ok());
+    const Secret& password = reset->password;
+    assert_true(password.view().size() >= 23);
     auto entry = w.shadow->find("root");
     assert_true(entry.ok());
-    assert_true(PasswordHasher::verify(*password, entry->password_hash));
+    assert_true(PasswordHasher::verify(password, entry->password_hash));
     assert_false(PasswordHasher::verify(Secret(kOldPassword), entry->password_hash));
     assert_string_equal(shadow_field(w, 2).c_str(), "0");  // last change: day 0
     assert_int_equal(audit_rows(w, "password.reset", "uid:0 (root)"), 1);
@@ -132,6 +135,38 @@ void reset_sets_a_temporary_password_that_must_be_changed(void** state) {
     assert_true(history.ok());
     assert_int_equal(history->size(), 1);
     assert_true(PasswordHasher::verify(Secret(kOldPassword), (*history)[0].view()));
+}
+
+// The owner sees at their next login that an administrator reset their
+// password; the reset goes to the bus layer for the notify hook. The
+// pam_faillock tally is left to `unlock`.
+void reset_leaves_the_owner_a_notice(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    AdminService admin = service(w);
+    {
+        std::ofstream faillock(w.services->faillock.program);
+        faillock << "#!/bin/sh\ntouch '" << (w.dir / "faillock.ran").string() << "'\n";
+    }
+    assert_int_equal(chmod(w.services->faillock.program.c_str(), 0700), 0);
+    auto reset = admin.reset_password(kRoot, "root");
+    assert_true(reset.ok());
+    assert_true(reset->reset.way == ResetWay::Administrator);
+    assert_string_equal(reset->reset.user.c_str(), "root");
+    assert_string_equal(reset->reset.admin.c_str(), "root");
+    assert_string_equal(reset->reset.actor.c_str(), "uid:0 (root)");
+    assert_true(std::filesystem::exists(w.dir / "notices" / "0"));
+    const auto take = w.store->take_owner_notices("root", 0);
+    assert_true(take.ok());
+    assert_int_equal(take->notices.size(), 1);
+    assert_true(take->notices.front().way == ResetWay::Administrator);
+    assert_string_equal(take->notices.front().admin.c_str(), "root");
+    assert_int_equal(audit_rows(w, "notice.add", "uid:0 (root)"), 1);
+    assert_false(std::filesystem::exists(w.dir / "faillock.ran"));
+    // A refused reset leaves no notice.
+    w.policy.allow_root = false;
+    w.apply_policy();
+    assert_false(admin.reset_password(kRoot, "root").ok());
+    assert_false(*w.store->has_owner_notices(0));
 }
 
 void reset_refused_for_a_locked_or_excluded_account(void** state) {
@@ -186,6 +221,7 @@ int main() {
         cmocka_unit_test_setup_teardown(approval_gives_a_one_time_code_for_that_request, set_up, tear_down),
         cmocka_unit_test_setup_teardown(approval_refused_for_accounts_that_may_not_recover, set_up, tear_down),
         cmocka_unit_test_setup_teardown(reset_sets_a_temporary_password_that_must_be_changed, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(reset_leaves_the_owner_a_notice, set_up, tear_down),
         cmocka_unit_test_setup_teardown(reset_refused_for_a_locked_or_excluded_account, set_up, tear_down),
         cmocka_unit_test_setup_teardown(a_bad_policy_file_keeps_the_policy_in_force, set_up, tear_down),
         cmocka_unit_test_setup_teardown(audit_lists_by_user, set_up, tear_down),

@@ -1,0 +1,114 @@
+#include "daemon/bus/Announcer.h"
+
+#include <cstdio>
+#include <variant>
+
+#include "common/BusNames.h"
+#include "common/TimeText.h"
+#include "daemon/audit/AuditLog.h"
+#include "daemon/methods/ApprovalCodes.h"
+#include "daemon/policy/CurrentPolicy.h"
+#include "daemon/store/Store.h"
+
+namespace recoveryd {
+namespace {
+
+HookEvent request_event(const HelpRequest& r) {
+    return HookEvent{"request-filed",
+                     {{"REQUEST_ID", format_request_id(r.id)},
+                      {"USER", r.user},
+                      {"ACCOUNT", r.account},
+                      {"FILED_AT", utc_iso8601(r.filed_at / 1000000)},
+                      {"SERVICE", r.service},
+                      {"TTY", r.tty},
+                      {"RHOST", r.rhost},
+                      {"RUSER", r.ruser},
+                      {"CONTACT", r.contact},
+                      {"REASON", r.reason}}};
+}
+
+std::string describe(const ProcessExit& exit) {
+    const std::string said = exit.stderr_line().empty() ? std::string() : "; stderr: " + exit.stderr_line();
+    switch (exit.how) {
+    case ProcessExit::How::Exited: return "exit status " + std::to_string(exit.status) + said;
+    case ProcessExit::How::Signaled: return "killed by signal " + std::to_string(exit.status) + said;
+    case ProcessExit::How::TimedOut: return "killed after its time limit" + said;
+    }
+    return "unknown outcome";
+}
+
+}  // namespace
+
+HookEvent password_reset_event(const PasswordReset& r) {
+    return HookEvent{"password-reset",
+                     {{"USER", r.user},
+                      {"UID", std::to_string(r.uid)},
+                      {"HOW", r.way == ResetWay::Administrator ? "administrator" : "recovery"},
+                      {"BY", r.admin},
+                      {"RESET_AT", utc_iso8601(r.at)},
+                      {"SERVICE", r.service},
+                      {"TTY", r.tty},
+                      {"RHOST", r.rhost},
+                      {"RUSER", r.ruser},
+                      {"REQUEST_ID", r.request_id.empty() ? std::string() : format_request_id(r.request_id)}}};
+}
+
+void Announcer::request_filed(const FiledRequest& filed, const FlowJobContext& job) {
+    (void)sd_bus_emit_signal(bus_, bus::kObjectPath, bus::kManagerInterface, "RequestFiled", "ss",
+                             format_request_id(filed.id).c_str(), filed.user.c_str());
+    queue_hook(
+        job.policy->admin, "request " + format_request_id(filed.id),
+        [job, id = filed.id]() -> Result<HookEvent> {
+            const auto request = job.services.store.find_request(id, job.services.clock());
+            if (!request)
+                return request.error();
+            return request_event(*request);
+        },
+        [job](const char* outcome, std::string detail) { (void)job.record("hook.notify", outcome, std::move(detail)); });
+}
+
+void Announcer::password_reset(const PasswordReset& reset) {
+    queue_hook(
+        services_.policy.get()->admin, "password reset",
+        [reset]() -> Result<HookEvent> { return password_reset_event(reset); },
+        [&audit = services_.audit, reset](const char* outcome, std::string detail) {
+            AuditRecord entry{};
+            entry.actor = reset.actor;
+            entry.target_user = reset.user;
+            entry.service = reset.service;
+            entry.tty = reset.tty;
+            entry.rhost = reset.rhost;
+            entry.ruser = reset.ruser;
+            entry.action = "hook.notify";
+            entry.outcome = outcome;
+            entry.detail = std::move(detail);
+            (void)audit.record(std::move(entry));
+        });
+}
+
+void Announcer::queue_hook(const AdminPolicy& admin, std::string what, std::function<Result<HookEvent>()> event,
+                           HookAudit audit) {
+    if (admin.notify_hook.empty())
+        return;
+    auto run = [hook = admin.notify_hook, timeout = admin.notify_hook_timeout, what, event = std::move(event),
+                audit = std::move(audit)]() -> Result<std::monostate> {
+        const std::string about = what + ": " + hook;
+        const auto made = event();
+        if (!made) {
+            audit("error", about + ": " + made.error().message);
+            return std::monostate{};
+        }
+        const auto ran = run_notify_hook(hook, timeout, *made);
+        if (!ran)
+            audit("error", about + ": " + ran.error().message);
+        else
+            audit(ran->succeeded() ? "ok" : "failed", about + ": " + describe(*ran));
+        return std::monostate{};
+    };
+    auto queued = hooks_.run<std::monostate>(std::move(run), [](Result<std::monostate>) {});
+    if (!queued)  // the queue is full: many events at once; for a request, the signal went out
+        std::fprintf(stderr, "recoveryd: notify hook not run for %s: %s\n", what.c_str(),
+                     queued.error().message.c_str());
+}
+
+}  // namespace recoveryd

@@ -1,0 +1,26 @@
+#pragma once
+// What follows every password reset once the new hash is written, on the
+// thread that wrote it: the owner's notice for their next login, and after a
+// recovery at a login prompt, pam_faillock's tally cleared so that the new
+// password works at once. Each outcome is audited; none undoes the reset (a
+// failure is recorded and the person keeps their new password). The notify
+// hook runs elsewhere, off this thread (daemon/bus/Announcer).
+
+#include <functional>
+#include <string>
+
+#include "common/Result.h"
+#include "daemon/resets/FaillockTally.h"
+#include "daemon/resets/OwnerNotices.h"
+#include "daemon/resets/PasswordReset.h"
+
+namespace recoveryd {
+
+// Writes one audit row of the caller's (its actor, its login's context).
+using ResetAudit = std::function<Result<void>(const char* action, const char* outcome, std::string detail)>;
+
+// Audited as "notice.add" and, for a recovery, "faillock.reset".
+void follow_up_reset(const PasswordReset& reset, OwnerNotices& notices, const FaillockTool& faillock,
+                     const ResetAudit& record);
+
+}  // namespace recoveryd
