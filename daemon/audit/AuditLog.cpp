@@ -46,7 +46,7 @@ Result<void> AuditLog::record(AuditRecord record) {
     if (record.time == 0)
         record.time = static_cast<std::int64_t>(std::time(nullptr));
     if (auto stored = store_.append_audit(record); !stored)
-        return stored;
+        return stored.error();
     send_to_journal(record);
     return {};
 }
