@@ -348,6 +348,25 @@ Result<std::vector<AuditRow>> DaemonClient::list_audit(const AuditFilter& filter
     return read_records(reply->get(), kAuditRowFields);
 }
 
+Result<AuditVerification> DaemonClient::verify_audit() {
+    auto call = new_admin_call(bus_.get(), "VerifyAudit");
+    if (!call)
+        return call.error();
+    auto reply = send(bus_.get(), call->get());
+    if (!reply)
+        return reply.error();
+    int intact = 0;
+    const char* problem = nullptr;
+    AuditVerification verification;
+    const int r = sd_bus_message_read(reply->get(), "btts", &intact, &verification.rows_checked,
+                                      &verification.first_bad_row, &problem);
+    if (r <= 0)
+        return parse_error(r < 0 ? r : -EBADMSG);
+    verification.intact = intact != 0;
+    verification.problem = problem;
+    return verification;
+}
+
 Result<void> DaemonClient::reload_policy() {
     return call_with_strings(bus_.get(), "ReloadPolicy", {});
 }
