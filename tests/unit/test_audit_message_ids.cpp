@@ -100,7 +100,8 @@ std::string run(const std::string& command) {
     char buffer[4096];
     while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
         out += buffer;
-    assert_int_equal(pclose(pipe), 0);
+    if (pclose(pipe) != 0)
+        fail_msg("%s failed:\n%s", command.c_str(), out.c_str());
     return out;
 }
 
