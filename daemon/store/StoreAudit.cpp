@@ -22,8 +22,8 @@ constexpr std::string_view kAuditColumns =
     "id, time, actor, target_user, service, tty, rhost, action, outcome, detail, ruser, app_uid, login_uid, format,"
     " prev_hash, hash";
 
-// The fields a row's hash covers, as views: the walk hashes them straight
-// from SQLite's buffers, without a copy per row.
+// The fields a row's hash covers, as views: the walk hashes them where its
+// batch holds them, without a string per field.
 struct CoveredFields {
     std::int64_t time = 0;
     std::string_view actor, target_user, service, tty, rhost, action, outcome, detail, ruser;

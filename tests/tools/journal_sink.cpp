@@ -11,6 +11,7 @@
 // libsystemd passes as a memfd (SCM_RIGHTS) is read from it. Runs until
 // killed; the socket file is left behind, as journald's is when it dies.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -84,9 +85,9 @@ std::string format_entry(std::string_view data) {
         const std::string_view name = data.substr(0, end);
         std::string_view value;
         if (data[end] == '=') {
-            const std::size_t newline = data.find('\n', end);
-            value = data.substr(end + 1, newline == std::string_view::npos ? std::string_view::npos : newline - end - 1);
-            data.remove_prefix(newline == std::string_view::npos ? data.size() : newline + 1);
+            const std::size_t newline = std::min(data.find('\n', end), data.size());
+            value = data.substr(end + 1, newline - end - 1);
+            data.remove_prefix(std::min(newline + 1, data.size()));
         } else {
             if (data.size() < end + 1 + 8)
                 return out + "journal-sink: truncated length\n";

@@ -10,10 +10,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
-#include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "daemon/audit/MessageIds.h"
@@ -39,9 +38,33 @@ fs::path source_dir() {
     return dir;
 }
 
-// Every string literal shaped like an action ("area.verb") in daemon/.
+// "area.verb": lower-case letters, a dot, then letters, digits and hyphens.
+bool shaped_like_an_action(std::string_view text) {
+    const std::size_t dot = text.find('.');
+    const auto area_char = [](char c) { return c >= 'a' && c <= 'z'; };
+    const auto verb_char = [&](char c) { return area_char(c) || (c >= '0' && c <= '9') || c == '-'; };
+    return dot != std::string_view::npos && dot > 0 && dot + 1 < text.size() &&
+           std::all_of(text.begin(), text.begin() + static_cast<long>(dot), area_char) &&
+           area_char(text[dot + 1]) &&
+           std::all_of(text.begin() + static_cast<long>(dot) + 1, text.end(), verb_char);
+}
+
+// The string literals of a line ("..." without escaped quotes in them,
+// which no action has).
+std::vector<std::string_view> literals(std::string_view line) {
+    std::vector<std::string_view> found;
+    for (std::size_t open = line.find('"'); open != std::string_view::npos;) {
+        const std::size_t close = line.find('"', open + 1);
+        if (close == std::string_view::npos)
+            break;
+        found.push_back(line.substr(open + 1, close - open - 1));
+        open = line.find('"', close + 1);
+    }
+    return found;
+}
+
+// Every string literal shaped like an action in daemon/.
 std::vector<Use> actions_in_daemon_source() {
-    static const std::regex literal(R"re("([a-z]+\.[a-z][a-z0-9-]*)")re");
     std::vector<Use> uses;
     for (const auto& entry : fs::recursive_directory_iterator(source_dir() / "daemon")) {
         const auto extension = entry.path().extension();
@@ -50,9 +73,9 @@ std::vector<Use> actions_in_daemon_source() {
         std::ifstream in(entry.path());
         std::string line;
         for (int number = 1; std::getline(in, line); ++number) {
-            for (std::sregex_iterator it(line.begin(), line.end(), literal), end; it != end; ++it) {
-                const std::string action = (*it)[1];
-                if (kFileSuffixes.contains(action.substr(action.find('.') + 1)))
+            for (const std::string_view literal : literals(line)) {
+                const std::string action(literal);
+                if (!shaped_like_an_action(action) || kFileSuffixes.contains(action.substr(action.find('.') + 1)))
                     continue;
                 uses.push_back({action, fs::relative(entry.path(), source_dir()).string() + ":" +
                                             std::to_string(number)});

@@ -55,7 +55,8 @@ void append_many(const StoreDir& d, int count) {
         assert_true(insert.ok());
         insert->bind(1, std::int64_t{id}).bind(2, r.time).bind(3, r.actor).bind(4, r.target_user);
         insert->bind(5, r.service).bind(6, r.tty).bind(7, r.rhost).bind(8, r.action).bind(9, r.outcome);
-        insert->bind(10, r.detail).bind(11, std::span<const std::uint8_t>(prev)).bind(12, std::span<const std::uint8_t>(hash));
+        insert->bind(10, r.detail).bind(11, std::span<const std::uint8_t>(prev));
+        insert->bind(12, std::span<const std::uint8_t>(hash));
         insert->bind(13, r.ruser).bind(14, r.app_uid).bind(15, r.login_uid);
         assert_true(insert->run().ok());
         prev = hash;
