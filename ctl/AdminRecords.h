@@ -95,6 +95,14 @@ struct AuditFilter {
     std::optional<std::uint32_t> limit;
 };
 
+// VerifyAudit's reply.
+struct AuditVerification {
+    bool intact = false;
+    std::uint64_t rows_checked = 0;
+    std::uint64_t first_bad_row = 0;  // 0 when intact
+    std::string problem;              // names the row; empty when intact
+};
+
 // ApproveRequest's reply: the code exists only here.
 struct Approval {
     Secret code;

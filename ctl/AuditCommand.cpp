@@ -1,13 +1,14 @@
 #include "ctl/AuditCommand.h"
 
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "common/Validation.h"
 #include "ctl/DaemonClient.h"
 #include "ctl/ExitCode.h"
 #include "ctl/RecordJson.h"
 #include "ctl/TimeArgs.h"
-#include "ctl/UntrustedText.h"
+#include "common/UntrustedText.h"
 
 namespace recoveryd::ctl {
 namespace {
@@ -36,7 +37,43 @@ std::string format_row(const AuditRow& row) {
     return out + "\n";
 }
 
+std::string rows_text(std::uint64_t count) {
+    return std::to_string(count) + (count == 1 ? " row" : " rows");
+}
+
+int run_verify(bool json) {
+    auto client = DaemonClient::connect();
+    if (!client)
+        return report_error(client.error());
+    auto verification = client->verify_audit();
+    if (!verification)
+        return report_error(verification.error());
+    const std::string text = json ? format_verification_json(*verification) : format_verification_text(*verification);
+    std::fputs(text.c_str(), stdout);
+    return verification->intact ? kExitOk : kExitTampered;
+}
+
 }  // namespace
+
+std::string format_verification_text(const AuditVerification& v) {
+    if (v.intact)
+        return "audit log intact: " + rows_text(v.rows_checked) + " checked\n";
+    std::string out = "audit log has been tampered with: " + escape_untrusted(v.problem) + " (" +
+                      rows_text(v.rows_checked) + " checked)\n";
+    if (v.first_bad_row > 0)
+        out += "The journal keeps a copy of each row as it was written: journalctl -o verbose RECOVERYD_AUDIT_ROW=" +
+               std::to_string(v.first_bad_row) + "\n";
+    return out;
+}
+
+std::string format_verification_json(const AuditVerification& v) {
+    nlohmann::ordered_json out;
+    out["intact"] = v.intact;
+    out["rows_checked"] = v.rows_checked;
+    out["first_bad_row"] = v.intact ? nlohmann::ordered_json() : nlohmann::ordered_json(v.first_bad_row);
+    out["problem"] = v.intact ? nlohmann::ordered_json() : nlohmann::ordered_json(v.problem);
+    return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
 
 std::string format_audit_text(const std::vector<AuditRow>& rows) {
     if (rows.empty())
@@ -69,6 +106,8 @@ Result<AuditFilter> make_audit_filter(const AuditOptions& options, std::uint64_t
 }
 
 int run_audit(const AuditOptions& options) {
+    if (options.verify)
+        return run_verify(options.json);
     auto filter = make_audit_filter(options, now_usec());
     if (!filter)
         return report_error(filter.error());

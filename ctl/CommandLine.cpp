@@ -71,12 +71,17 @@ void add_account_admin_commands(CLI::App& app, Subcommands& subs, CommandLine& l
 
 void add_audit_and_policy_commands(CLI::App& app, Subcommands& subs, CommandLine& line) {
     auto* audit = subs.add(app, "audit", "Show the audit log, oldest first", kAdmins, Command::Audit);
-    audit->add_option("--user", line.audit.user, "Only rows about this user");
-    audit->add_option("--since", line.audit.since,
-                      "Only rows from TIME on: 2026-11-25, 2026-11-25T08:30Z (UTC) or 30m, 12h, 7d ago");
-    audit->add_option("--limit", line.audit.limit, "Only the newest N rows (default 100)")
-        ->check(CLI::Range(1, 10000));
+    auto* user = audit->add_option("--user", line.audit.user, "Only rows about this user");
+    auto* since = audit->add_option("--since", line.audit.since,
+                                    "Only rows from TIME on: 2026-11-25, 2026-11-25T08:30Z (UTC) or 30m, 12h, 7d ago");
+    auto* limit = audit->add_option("--limit", line.audit.limit, "Only the newest N rows (default 100)")
+                      ->check(CLI::Range(1, 10000));
     audit->add_flag("--json", line.audit.json, "Print JSON instead of text");
+    audit->add_flag("--verify", line.audit.verify,
+                    "Check that no row was changed, removed, inserted or moved (exit status 5 if one was)")
+        ->excludes(user)
+        ->excludes(since)
+        ->excludes(limit);
 
     auto* policy = app.add_subcommand("policy", "Check the policy files");
     policy->group(kAdmins);
@@ -95,7 +100,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, const char* const* a
     app.require_subcommand(1);
     app.footer("'recoveryctl COMMAND --help' shows a command's options.\n"
                "Exit status: 0 done, 1 failure, 2 bad command line or input, 3 recoveryd not reachable,\n"
-               "4 permission denied or wrong password.");
+               "4 permission denied or wrong password, 5 audit log tampered with (audit --verify).");
     Subcommands subs;
     add_account_commands(app, subs, line);
     add_request_commands(app, subs, line);

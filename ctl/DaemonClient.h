@@ -38,6 +38,7 @@ public:
     Result<Secret> reset_password(std::string_view user);  // the temporary password
     Result<void> unlock(std::string_view user);
     Result<std::vector<AuditRow>> list_audit(const AuditFilter& filter);
+    Result<AuditVerification> verify_audit();  // a tampered log is a value, not an error
     Result<void> reload_policy();
 
     // Follows Manager.RequestFiled from whichever process owns recoveryd's

@@ -11,6 +11,7 @@ enum ExitCode : int {
     kExitUsage = 2,           // CLI11 uses 2 for bad command lines too
     kExitUnavailable = 3,     // recoveryd or the bus is not reachable
     kExitDenied = 4,          // access denied or wrong password
+    kExitTampered = 5,        // audit --verify: the audit log has been tampered with
 };
 
 // Prints "recoveryctl: <message>" on stderr; returns the matching exit code.

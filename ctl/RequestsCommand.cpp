@@ -6,7 +6,7 @@
 #include "ctl/ExitCode.h"
 #include "ctl/RecordJson.h"
 #include "ctl/TimeArgs.h"
-#include "ctl/UntrustedText.h"
+#include "common/UntrustedText.h"
 
 namespace recoveryd::ctl {
 namespace {

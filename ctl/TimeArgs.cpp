@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "common/TimeText.h"
-#include "ctl/UntrustedText.h"
+#include "common/UntrustedText.h"
 
 namespace recoveryd::ctl {
 namespace {

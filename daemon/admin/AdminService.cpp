@@ -201,6 +201,23 @@ Result<std::vector<AuditRow>> AdminService::list_audit(const Administrator& admi
     return rows;
 }
 
+Result<AuditVerification> AdminService::verify_audit(const Administrator& admin) {
+    const std::unique_lock walking(verifying_, std::try_to_lock);
+    if (!walking.owns_lock())
+        return refused(admin, {}, "audit.verify",
+                       make_error(ErrorCode::Unavailable,
+                                  "the audit log is being verified already; try again when that has finished"));
+    auto verified = services_.store.verify_audit_chain();
+    if (!verified)
+        return refused(admin, {}, "audit.verify", verified.error());
+    const bool intact = verified->intact;
+    if (auto logged = record(admin, {}, "audit.verify", intact ? "ok" : "failed",
+                             intact ? std::to_string(verified->rows_checked) + " row(s) checked" : verified->problem);
+        !logged)
+        return logged.error();
+    return verified;
+}
+
 Result<void> AdminService::reload_policy(const Administrator& admin) {
     auto loaded = load_policy_();
     if (!loaded) {

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -59,6 +60,10 @@ public:
     // Resets the user's pam_faillock tally and recoveryd's own counters.
     Result<void> unlock(const Administrator& admin, const std::string& user);
     Result<std::vector<AuditRow>> list_audit(const Administrator& admin, const AuditFilter& filter);
+    // Walks the audit chain (Store::verify_audit_chain); audited as
+    // audit.verify with its outcome. One walk at a time (Unavailable
+    // meanwhile): a long log keeps a worker busy, and logins share them.
+    Result<AuditVerification> verify_audit(const Administrator& admin);
     // A bad file is refused (InvalidArgument naming file:line) and the
     // policy in force stays.
     Result<void> reload_policy(const Administrator& admin);
@@ -81,6 +86,7 @@ private:
 
     Services& services_;
     PolicySource load_policy_;
+    std::mutex verifying_;  // held by the verify_audit walking the chain
 };
 
 }  // namespace recoveryd

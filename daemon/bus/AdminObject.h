@@ -36,6 +36,7 @@ private:
     static int on_reset_password(sd_bus_message* message, void* userdata, sd_bus_error* error);
     static int on_unlock(sd_bus_message* message, void* userdata, sd_bus_error* error);
     static int on_list_audit(sd_bus_message* message, void* userdata, sd_bus_error* error);
+    static int on_verify_audit(sd_bus_message* message, void* userdata, sd_bus_error* error);
     static int on_reload_policy(sd_bus_message* message, void* userdata, sd_bus_error* error);
     static int on_forget_user(sd_bus_message* message, void* userdata, sd_bus_error* error);
 

@@ -67,11 +67,21 @@ Result<void> Statement::run() {
     }
 }
 
+Statement& Statement::reset() {
+    sqlite3_reset(statement_.get());  // its result repeats the last step's, already reported
+    bind_error_ = SQLITE_OK;
+    return *this;
+}
+
 std::string Statement::column_text(int index) const {
+    return std::string(column_view(index));
+}
+
+std::string_view Statement::column_view(int index) const {
     const auto* text = sqlite3_column_text(statement_.get(), index);
-    return text ? std::string(reinterpret_cast<const char*>(text),
-                              static_cast<std::size_t>(sqlite3_column_bytes(statement_.get(), index)))
-                : std::string();
+    return text ? std::string_view(reinterpret_cast<const char*>(text),
+                                   static_cast<std::size_t>(sqlite3_column_bytes(statement_.get(), index)))
+                : std::string_view();
 }
 
 std::span<const std::uint8_t> Statement::column_blob(int index) const {
@@ -80,9 +90,16 @@ std::span<const std::uint8_t> Statement::column_blob(int index) const {
 }
 
 Result<Database> Database::open(const std::string& path, bool create) {
+    return open_with(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX |
+                               (create ? SQLITE_OPEN_CREATE : 0));
+}
+
+Result<Database> Database::open_for_one_thread(const std::string& path) {
+    return open_with(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX);
+}
+
+Result<Database> Database::open_with(const std::string& path, int flags) {
     sqlite3* raw = nullptr;
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX |
-                      (create ? SQLITE_OPEN_CREATE : 0);
     const int r = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     Database db(std::unique_ptr<sqlite3, Close>(raw), path);
     if (r != SQLITE_OK)

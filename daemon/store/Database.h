@@ -24,9 +24,13 @@ public:
     // true: a row is ready; false: done. Binding errors surface here.
     Result<bool> step();
     Result<void> run();  // steps to completion
+    // Ready to run again with new bindings (the old ones stay until rebound).
+    Statement& reset();
 
     std::int64_t column_int64(int index) const { return sqlite3_column_int64(statement_.get(), index); }
     std::string column_text(int index) const;
+    // Valid until the next step: for reading many rows without a copy.
+    std::string_view column_view(int index) const;
     std::span<const std::uint8_t> column_blob(int index) const;
 
 private:
@@ -40,6 +44,9 @@ class Database {
 public:
     // Opens (creating if asked) the file; nothing else.
     static Result<Database> open(const std::string& path, bool create);
+    // An existing file, for one thread alone: no SQLite mutex around each
+    // call, which a long read (the audit walk) would pay per column.
+    static Result<Database> open_for_one_thread(const std::string& path);
 
     Result<Statement> prepare(std::string_view sql);
     Result<void> exec(const std::string& sql);  // several statements, no parameters
@@ -51,6 +58,7 @@ public:
     Error error(ErrorCode code, std::string_view doing) const;
 
 private:
+    static Result<Database> open_with(const std::string& path, int flags);
     struct Close { void operator()(sqlite3* db) const { sqlite3_close_v2(db); } };
     Database(std::unique_ptr<sqlite3, Close> db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
     std::unique_ptr<sqlite3, Close> db_;

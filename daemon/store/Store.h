@@ -92,6 +92,21 @@ struct AuditRow {
     Digest hash{};
 };
 
+// Where an appended row landed: the anchor an outside witness (the journal)
+// keeps, since the chain alone cannot show rows removed from its end.
+struct AuditAnchor {
+    std::int64_t id = 0;
+    Digest hash{};
+};
+
+// What a walk of the audit chain found.
+struct AuditVerification {
+    bool intact = true;
+    std::uint64_t rows_checked = 0;  // rows read, the first bad one included
+    std::int64_t first_bad_row = 0;  // its id; 0 when intact
+    std::string problem;             // "row 17 was changed"...; empty when intact
+};
+
 class Store {
 public:
     // Opens or creates the database (mode 0600) with the settings of
@@ -198,11 +213,16 @@ public:
     // Whether a notice waits for this uid, under any name.
     Result<bool> has_owner_notices(std::int64_t uid);
 
-    Result<void> append_audit(const AuditRecord& record);  // a row of the current format
+    // The audit log (implemented in StoreAudit.cpp).
+    Result<AuditAnchor> append_audit(const AuditRecord& record);  // a row of the current format
     Result<std::vector<AuditRow>> list_audit(const AuditFilter& filter);
     Result<std::vector<AuditRow>> list_audit(std::size_t limit) { return list_audit(AuditFilter{{}, 0, limit}); }
-    // Recomputes the chain; Corrupt naming the first row that does not match.
-    Result<void> verify_audit_chain();
+    // Walks the whole chain in id order, recomputing each row's hash and
+    // checking that it links to the row before and that ids run on by one;
+    // stops at the first bad row. Reads a snapshot on a connection of its
+    // own, so writers are not held up meanwhile. An error only when the walk
+    // cannot run. Rows removed from the end do not show here.
+    Result<AuditVerification> verify_audit_chain();
 
 private:
     // The stored clock, and the time it judges a reading to be.

@@ -312,6 +312,11 @@ private:
                                           "Action", "s", "request.approve");
     }
 
+    static int on_verify_audit(sd_bus_message* m, void* userdata, sd_bus_error*) {
+        self(userdata).record("VerifyAudit");
+        return sd_bus_reply_method_return(m, "btts", 0, std::uint64_t{17}, std::uint64_t{17}, "row 17 was changed");
+    }
+
     static int on_reload(sd_bus_message* m, void* userdata, sd_bus_error* error) {
         self(userdata).record("ReloadPolicy");
         return sd_bus_error_set(error, "io.recoveryd.Recovery1.Error.InvalidArgument",
@@ -327,6 +332,7 @@ private:
         SD_BUS_METHOD("ResetPassword", "s", "s", on_reset, 0),
         SD_BUS_METHOD("Unlock", "s", "", on_unlock, 0),
         SD_BUS_METHOD("ListAudit", "a{sv}", "aa{sv}", on_list_audit, 0),
+        SD_BUS_METHOD("VerifyAudit", "", "btts", on_verify_audit, 0),
         SD_BUS_METHOD("ReloadPolicy", "", "", on_reload, 0),
         SD_BUS_VTABLE_END,
     };
@@ -423,6 +429,19 @@ void audit_sends_typed_filter_values(void** state) {
     const Captured plain = capture_output([] { return run_audit(AuditOptions{}); });
     assert_int_equal(plain.code, kExitOk);
     assert_string_equal(daemon.last_call().c_str(), "ListAudit ");
+}
+
+// A tampered log is the daemon's answer, not an error: printed on stdout,
+// with an exit status of its own.
+void audit_verify_reports_a_tampered_log_with_exit_5(void** state) {
+    FakeDaemon& daemon = daemon_of(state);
+    AuditOptions options;
+    options.verify = true;
+    const Captured verify = capture_output([&] { return run_audit(options); });
+    assert_string_equal(daemon.last_call().c_str(), "VerifyAudit");
+    assert_int_equal(verify.code, kExitTampered);
+    assert_true(verify.out.starts_with("audit log has been tampered with: row 17 was changed (17 rows checked)\n"));
+    assert_true(verify.err.empty());
 }
 
 void the_daemons_refusals_become_exit_statuses(void** state) {
@@ -553,6 +572,7 @@ int main() {
         cmocka_unit_test_setup_teardown(a_reply_of_the_wrong_type_is_refused, set_up, tear_down),
         cmocka_unit_test_setup_teardown(decisions_send_their_arguments, set_up, tear_down),
         cmocka_unit_test_setup_teardown(audit_sends_typed_filter_values, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(audit_verify_reports_a_tampered_log_with_exit_5, set_up, tear_down),
         cmocka_unit_test_setup_teardown(the_daemons_refusals_become_exit_statuses, set_up, tear_down),
         cmocka_unit_test_setup_teardown(watch_follows_the_daemon_only, set_up, tear_down),
     };

@@ -1,5 +1,6 @@
 // Unit tests for the store: migrations, refusing damaged or newer files,
-// one-time consumption of codes across processes, the audit chain.
+// one-time consumption of codes across processes (the audit chain:
+// test_store_audit.cpp).
 #include "tests/unit/test_store_fixture.h"
 
 #include <fstream>
@@ -135,106 +136,6 @@ void concurrent_processes_have_one_winner(void**) {
     }
 }
 
-AuditRecord record(const char* action) {
-    AuditRecord r{};
-    r.time = 1700000000;
-    r.actor = "pam:su";
-    r.target_user = "alice";
-    r.service = "su";
-    r.tty = "pts/1";
-    r.action = action;
-    r.outcome = "ok";
-    r.ruser = "mallory";
-    r.app_uid = 1003;
-    r.login_uid = 1003;
-    return r;
-}
-
-void append_three(const StoreDir& d) {
-    Store store = d.open();
-    for (const char* action : {"flow.start", "code.verify", "password.rotate"})
-        assert_ok(store.append_audit(record(action)));
-}
-
-// Tampering needs the append-only triggers out of the way first, as an
-// attacker who can write the file would do.
-void tamper(const StoreDir& d, const std::string& statement) {
-    d.sql("DROP TRIGGER IF EXISTS audit_no_update");
-    d.sql("DROP TRIGGER IF EXISTS audit_no_delete");
-    d.sql(statement);
-}
-
-void assert_chain_broken_at(const StoreDir& d, const char* row) {
-    Store store = d.open();
-    auto verified = store.verify_audit_chain();
-    assert_false(verified.ok());
-    if (verified.error().message.find(std::string("audit row ") + row + " ") == std::string::npos)
-        fail_msg("%s", verified.error().message.c_str());
-}
-
-void audit_rows_keep_every_field(void**) {
-    StoreDir d;
-    append_three(d);
-    Store store = d.open();
-    assert_ok(store.verify_audit_chain());
-    auto rows = ok_value(store.list_audit(2));
-    assert_int_equal(rows.size(), 2);
-    const AuditRow& last = rows[1];
-    assert_string_equal(last.record.action.c_str(), "password.rotate");
-    assert_string_equal(last.record.ruser.c_str(), "mallory");
-    assert_int_equal(last.record.app_uid, 1003);
-    assert_int_equal(last.record.login_uid, 1003);
-    assert_int_equal(static_cast<int>(last.format), static_cast<int>(AuditFormat::v2));
-    assert_true(digests_equal(last.prev_hash, rows[0].hash));
-}
-
-void audit_chain_detects_edits(void**) {
-    StoreDir d;
-    append_three(d);
-    tamper(d, "UPDATE audit SET outcome = 'failed' WHERE id = 2");
-    assert_chain_broken_at(d, "2");
-}
-
-// The v2 hash covers who invoked the application: each field's edit shows.
-void audit_chain_covers_the_invoking_user(void**) {
-    for (const char* edit : {"ruser = 'root'", "app_uid = 0", "login_uid = -1", "format = 1"}) {
-        StoreDir d;
-        append_three(d);
-        tamper(d, std::string("UPDATE audit SET ") + edit + " WHERE id = 2");
-        assert_chain_broken_at(d, "2");
-    }
-}
-
-void audit_chain_detects_deletions(void**) {
-    StoreDir d;
-    append_three(d);
-    tamper(d, "DELETE FROM audit WHERE id = 2");
-    assert_chain_broken_at(d, "3");
-}
-
-// No code path (and no stray SQL) rewrites the log: the schema refuses it.
-void audit_rows_are_append_only(void**) {
-    StoreDir d;
-    append_three(d);
-    assert_true(d.sql_fails("UPDATE audit SET outcome = 'failed' WHERE id = 2"));
-    assert_true(d.sql_fails("DELETE FROM audit WHERE id = 3"));
-    assert_string_equal(d.sql("SELECT count(*) FROM audit").c_str(), "3");
-    assert_ok(d.open().verify_audit_chain());
-}
-
-// Negative ids all mean "unknown" and are stored as -1.
-void audit_unknown_ids_are_minus_one(void**) {
-    StoreDir d;
-    Store store = d.open();
-    AuditRecord r = record("flow.start");
-    r.app_uid = -7;
-    r.login_uid = -1;
-    assert_ok(store.append_audit(r));
-    auto rows = ok_value(store.list_audit(1));
-    assert_int_equal(rows[0].record.app_uid, -1);
-    assert_ok(store.verify_audit_chain());
-}
-
 }  // namespace
 
 int main() {
@@ -245,12 +146,6 @@ int main() {
         cmocka_unit_test(refuses_a_database_others_can_read),
         cmocka_unit_test(codes_are_consumed_once),
         cmocka_unit_test(concurrent_processes_have_one_winner),
-        cmocka_unit_test(audit_rows_keep_every_field),
-        cmocka_unit_test(audit_chain_detects_edits),
-        cmocka_unit_test(audit_chain_covers_the_invoking_user),
-        cmocka_unit_test(audit_chain_detects_deletions),
-        cmocka_unit_test(audit_rows_are_append_only),
-        cmocka_unit_test(audit_unknown_ids_are_minus_one),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

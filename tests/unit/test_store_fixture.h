@@ -80,3 +80,11 @@ T ok_value(recoveryd::Result<T> result) {
         fail_msg("%s", result.error().message.c_str());
     return std::move(result.value());
 }
+
+// The audit chain verifies as intact; returns how many rows it holds.
+inline std::uint64_t assert_audit_intact(recoveryd::Store& store) {
+    const auto verified = ok_value(store.verify_audit_chain());
+    if (!verified.intact)
+        fail_msg("%s", verified.problem.c_str());
+    return verified.rows_checked;
+}

@@ -1,13 +1,14 @@
-// Unit tests for how recoveryctl prints text typed by others: nothing in it
-// can end the quotes, start a line of its own, drive the terminal or
-// reorder what is shown; ordinary text, accents included, stays readable.
+// Unit tests for how text typed by others is printed (by recoveryctl, and
+// in the daemon's log): nothing in it can end the quotes, start a line of
+// its own, drive the terminal or reorder what is shown; ordinary text,
+// accents included, stays readable.
 #include "tests/unit/UnitTest.h"
 
 #include <string>
 
-#include "ctl/UntrustedText.h"
+#include "common/UntrustedText.h"
 
-using namespace recoveryd::ctl;
+using namespace recoveryd;
 
 namespace {
 

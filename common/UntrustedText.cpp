@@ -1,9 +1,9 @@
-#include "ctl/UntrustedText.h"
+#include "common/UntrustedText.h"
 
 #include <cstdint>
 #include <cstdio>
 
-namespace recoveryd::ctl {
+namespace recoveryd {
 namespace {
 
 struct CodePoint {
@@ -91,4 +91,4 @@ std::string quote_untrusted(std::string_view text) {
     return '"' + escape_untrusted(text) + '"';
 }
 
-}  // namespace recoveryd::ctl
+}  // namespace recoveryd
