@@ -139,28 +139,15 @@ Result<std::int64_t> Store::replace_recovery_codes(std::string_view user, std::i
 }
 
 Result<CodeCheck> Store::consume_recovery_code(const IdentityAttempt& attempt, std::int64_t uid, const Digest& hash) {
-    std::lock_guard lock(*mutex_);
-    auto transaction = Transaction::begin(db_);
-    if (!transaction)
-        return transaction.error();
-    auto now = judge_time_locked(attempt.clock);
-    if (!now)
-        return now.error();
-    AttemptTicket ticket{{}, *now, {}};
-    if (auto counted = begin_attempt_locked(attempt, ticket); !counted)
-        return counted.error();
     CodeCheck check;
-    if (!ticket.verdict.blocked()) {
-        auto used = consume_recovery_code_locked(attempt.user, uid, hash, check);
-        if (!used)
+    auto verdict = counted_check(attempt, [&](std::int64_t) -> Result<bool> {
+        if (auto used = consume_recovery_code_locked(attempt.user, uid, hash, check); !used)
             return used.error();
-        if (auto counted = finish_attempt_locked(attempt, ticket, check.consumed); !counted)
-            return counted.error();
-    }
-    check.attempt = ticket.verdict;
-    if (auto r = transaction->commit(); !r)
-        return r.error();
-    checkpoint_wal(db_);
+        return check.consumed;
+    });
+    if (!verdict)
+        return verdict.error();
+    check.attempt = *verdict;
     return check;
 }
 

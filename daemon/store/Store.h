@@ -244,6 +244,11 @@ private:
         std::int64_t now = 0;
         std::vector<std::int64_t> counted;  // failed_checks rowids
     };
+    // One identity check in one transaction: settles the time, counts the
+    // attempt, and unless a lockout holds runs `compare` (true: it matched)
+    // under the same lock, then settles the count.
+    Result<AttemptVerdict> counted_check(const IdentityAttempt& attempt,
+                                         const std::function<Result<bool>(std::int64_t now)>& compare);
     // `ticket.now` is the judged time; the ticket is filled in.
     Result<void> begin_attempt_locked(const IdentityAttempt& attempt, AttemptTicket& ticket);
     Result<void> finish_attempt_locked(const IdentityAttempt& attempt, AttemptTicket& ticket, bool matched);

@@ -201,6 +201,31 @@ Result<void> Store::finish_attempt_locked(const IdentityAttempt& attempt, Attemp
     return {};
 }
 
+Result<AttemptVerdict> Store::counted_check(const IdentityAttempt& attempt,
+                                            const std::function<Result<bool>(std::int64_t now)>& compare) {
+    std::lock_guard lock(*mutex_);
+    auto transaction = Transaction::begin(db_);
+    if (!transaction)
+        return transaction.error();
+    auto now = settle_time(attempt.clock);
+    if (!now)
+        return now.error();
+    AttemptTicket ticket{{}, *now, {}};
+    if (auto counted = begin_attempt_locked(attempt, ticket); !counted)
+        return counted.error();
+    if (!ticket.verdict.blocked()) {
+        auto matched = compare(*now);
+        if (!matched)
+            return matched.error();
+        if (auto counted = finish_attempt_locked(attempt, ticket, *matched); !counted)
+            return counted.error();
+    }
+    if (auto r = transaction->commit(); !r)
+        return r.error();
+    checkpoint_wal(db_);  // a used code's hash is gone from the WAL too
+    return ticket.verdict;
+}
+
 Result<void> Store::clear_failed_checks(std::string_view user) {
     std::lock_guard lock(*mutex_);
     auto transaction = Transaction::begin(db_);

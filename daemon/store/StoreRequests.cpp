@@ -295,27 +295,15 @@ Result<void> Store::deny_request(std::string_view id, std::string_view decided_b
 
 Result<ApprovalCheck> Store::consume_approval_code(const IdentityAttempt& attempt, std::int64_t uid,
                                                    const Digest& hash) {
-    std::lock_guard lock(*mutex_);
-    auto transaction = Transaction::begin(db_);
-    if (!transaction)
-        return transaction.error();
-    auto now = settle_time(attempt.clock);
-    if (!now)
-        return now.error();
-    AttemptTicket ticket{{}, *now, {}};
-    if (auto counted = begin_attempt_locked(attempt, ticket); !counted)
-        return counted.error();
     ApprovalCheck check;
-    if (!ticket.verdict.blocked()) {
-        if (auto used = consume_approval_code_locked(attempt.user, uid, hash, *now, check); !used)
+    auto verdict = counted_check(attempt, [&](std::int64_t now) -> Result<bool> {
+        if (auto used = consume_approval_code_locked(attempt.user, uid, hash, now, check); !used)
             return used.error();
-        if (auto counted = finish_attempt_locked(attempt, ticket, check.consumed); !counted)
-            return counted.error();
-    }
-    check.attempt = ticket.verdict;
-    if (auto r = transaction->commit(); !r)
-        return r.error();
-    checkpoint_wal(db_);
+        return check.consumed;
+    });
+    if (!verdict)
+        return verdict.error();
+    check.attempt = *verdict;
     return check;
 }
 
