@@ -3,12 +3,12 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "common/UntrustedText.h"
 #include "common/Validation.h"
 #include "ctl/DaemonClient.h"
 #include "ctl/ExitCode.h"
 #include "ctl/RecordJson.h"
 #include "ctl/TimeArgs.h"
-#include "common/UntrustedText.h"
 
 namespace recoveryd::ctl {
 namespace {

@@ -2,11 +2,11 @@
 
 #include <cstdio>
 
+#include "common/UntrustedText.h"
 #include "ctl/DaemonClient.h"
 #include "ctl/ExitCode.h"
 #include "ctl/RecordJson.h"
 #include "ctl/TimeArgs.h"
-#include "common/UntrustedText.h"
 
 namespace recoveryd::ctl {
 namespace {
