@@ -72,8 +72,10 @@ Flow recover_root(World& w) {
 }
 
 std::size_t audit_rows(World& w, const char* action, const char* outcome) {
+    const auto rows = w.store->list_audit(1000);
+    assert_true(rows.ok());
     std::size_t count = 0;
-    for (const auto& row : *w.store->list_audit(1000))
+    for (const auto& row : *rows)
         count += row.record.action == action && row.record.outcome == outcome;
     return count;
 }
