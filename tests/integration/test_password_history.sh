@@ -8,7 +8,7 @@ sandbox up --policy "$(admin_policy)"
 enroll_codes alice
 p=("" "the first passphrase of six" "the second passphrase of six" "the third passphrase of six"
    "the fourth passphrase of six" "the fifth passphrase of six" "the sixth passphrase of six")
-echo "alice:${p[1]}" | in_sandbox chpasswd
+echo "alice:${p[1]}" | in_sandbox "${STOCK_APP[@]}" chpasswd
 
 for n in 2 3 4 5 6; do
     run_pam recovery-test alice "rotate-$n" wrong-password yes 1 "${CODES[n - 2]}" "${p[n]}" "${p[n]}"

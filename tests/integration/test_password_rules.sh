@@ -21,7 +21,7 @@ password_works alice alice-old-password || fail "a refused password changed some
 
 # The history rule needs a current password without the user name in it.
 current="a quiet morning by the lake"
-echo "alice:$current" | in_sandbox chpasswd
+echo "alice:$current" | in_sandbox "${STOCK_APP[@]}" chpasswd
 longest=$(python3 -c 'print("".join(chr(0x1F600 + i % 48) for i in range(127)))')
 assert_eq 508 "$(printf '%s' "$longest" | wc -c)" "bytes in the longest password"
 run_pam recovery-test alice second wrong-password yes 1 "${CODES[1]}" \
