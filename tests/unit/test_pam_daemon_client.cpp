@@ -4,6 +4,7 @@
 // call uses a connection of its own; a flow left open is cancelled.
 // Timing is checked only against generous upper bounds.
 #include "tests/unit/UnitTest.h"
+#include "tests/unit/SilentBus.h"
 #include "tests/unit/TestFiles.h"
 
 #include <fcntl.h>
@@ -26,39 +27,6 @@ namespace {
 
 constexpr std::uint64_t kTimeoutUsec = 300 * 1000;
 constexpr auto kGenerousBound = std::chrono::seconds(5);  // far above 300 ms, far below sd-bus's 25 s or 90 s
-
-// A listening socket that never accepts while the client runs: the kernel
-// completes connections into the backlog, and nothing ever answers.
-class SilentBus {
-public:
-    SilentBus() {
-        const std::string path = dir_ / "socket";
-        fd_ = UniqueFd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-        struct sockaddr_un address {};
-        address.sun_family = AF_UNIX;
-        path.copy(address.sun_path, sizeof address.sun_path - 1);
-        assert_int_equal(bind(fd_.get(), reinterpret_cast<const struct sockaddr*>(&address), sizeof address), 0);
-        assert_int_equal(listen(fd_.get(), 64), 0);
-        address_ = "unix:path=" + path;
-    }
-    SilentBus(const SilentBus&) = delete;
-    SilentBus& operator=(const SilentBus&) = delete;
-
-    const std::string& address() const { return address_; }
-
-    // How many connections clients have made so far.
-    int connections() {
-        int count = 0;
-        for (int fd; (fd = accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC)) >= 0; ++count)
-            close(fd);
-        return count;
-    }
-
-private:
-    TempDir dir_{"unit-bus"};
-    UniqueFd fd_;
-    std::string address_;
-};
 
 template <typename Call>
 std::chrono::steady_clock::duration time_of(Call&& call) {

@@ -7,6 +7,7 @@
 // checked only against a generous upper bound.
 #include "tests/unit/UnitTest.h"
 #include "tests/unit/PamHandle.h"
+#include "tests/unit/SilentBus.h"
 #include "tests/unit/TestFiles.h"
 
 #include <sys/socket.h>
@@ -27,32 +28,6 @@ using namespace recoveryd::pam;
 namespace {
 
 constexpr auto kGenerousBound = std::chrono::seconds(5);  // far above the 300 ms timeout
-
-class SilentBus {
-public:
-    SilentBus() {
-        const std::string path = dir_ / "socket";
-        fd_ = UniqueFd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-        struct sockaddr_un address {};
-        address.sun_family = AF_UNIX;
-        path.copy(address.sun_path, sizeof address.sun_path - 1);
-        assert_int_equal(bind(fd_.get(), reinterpret_cast<const struct sockaddr*>(&address), sizeof address), 0);
-        assert_int_equal(listen(fd_.get(), 64), 0);
-        address_ = "unix:path=" + path;
-    }
-    const std::string& address() const { return address_; }
-    int connections() {
-        int count = 0;
-        for (int fd; (fd = accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC)) >= 0; ++count)
-            close(fd);
-        return count;
-    }
-
-private:
-    TempDir dir_{"unit-notice-bus"};
-    UniqueFd fd_;
-    std::string address_;
-};
 
 // Every message the module shows, as "style text".
 int record_messages(int count, const struct pam_message** messages, struct pam_response** responses, void* data) {
