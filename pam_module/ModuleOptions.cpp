@@ -1,5 +1,8 @@
 #include "pam_module/ModuleOptions.h"
 
+#include <security/pam_ext.h>
+#include <syslog.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <string>
@@ -16,6 +19,10 @@ bool parse_milliseconds(std::string_view text, std::uint64_t& out) {
         return false;
     out = value;
     return true;
+}
+
+void log_bad_argument(const char* argument, void* handle) {
+    pam_syslog(static_cast<pam_handle_t*>(handle), LOG_ERR, "unknown or malformed option: %s", argument);
 }
 
 }  // namespace
@@ -37,6 +44,10 @@ ModuleOptions parse_module_options(int argc, const char** argv, void (*warn)(con
             warn(argv[i] ? argv[i] : "(null)", context);
     }
     return options;
+}
+
+ModuleOptions read_module_options(pam_handle_t* handle, int argc, const char** argv) {
+    return parse_module_options(argc, argv, log_bad_argument, handle);
 }
 
 }  // namespace recoveryd::pam

@@ -3,6 +3,7 @@
 // `next_timeout_ms=N`.
 
 #include <cstdint>
+#include <security/pam_modules.h>
 
 namespace recoveryd::pam {
 
@@ -20,5 +21,8 @@ struct ModuleOptions {
 // Unknown or malformed arguments are reported through `warn` and ignored.
 ModuleOptions parse_module_options(int argc, const char** argv, void (*warn)(const char* argument, void* context),
                                    void* context);
+
+// The same, for an entry point: unknown or malformed arguments go to syslog.
+ModuleOptions read_module_options(pam_handle_t* handle, int argc, const char** argv);
 
 }  // namespace recoveryd::pam

@@ -148,10 +148,6 @@ struct Module {
     }
 };
 
-void warn_argument(const char* argument, void* context) {
-    pam_syslog(static_cast<pam_handle_t*>(context), LOG_ERR, "unknown or malformed option: %s", argument);
-}
-
 }  // namespace
 }  // namespace recoveryd::pam
 
@@ -160,7 +156,7 @@ extern "C" __attribute__((visibility("default"))) int pam_sm_authenticate(pam_ha
     (void)flags;
     using namespace recoveryd::pam;
     try {
-        const Module module{handle, parse_module_options(argc, argv, warn_argument, handle)};
+        const Module module{handle, read_module_options(handle, argc, argv)};
         return module.authenticate();
     } catch (...) {
         // Nothing may unwind into the application.

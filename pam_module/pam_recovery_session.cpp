@@ -1,26 +1,16 @@
 // pam_recovery.so's session entry points: `session optional pam_recovery.so`
 // shows the account's owner, once, that their password was reset
 // (pam_module/Notices). It never makes a session fail.
-#include <security/pam_ext.h>
 #include <security/pam_modules.h>
-#include <syslog.h>
 
 #include "pam_module/ModuleOptions.h"
 #include "pam_module/Notices.h"
-
-namespace {
-
-void warn_session_argument(const char* argument, void* context) {
-    pam_syslog(static_cast<pam_handle_t*>(context), LOG_ERR, "unknown or malformed option: %s", argument);
-}
-
-}  // namespace
 
 extern "C" __attribute__((visibility("default"))) int pam_sm_open_session(pam_handle_t* handle, int flags, int argc,
                                                                           const char** argv) {
     using namespace recoveryd::pam;
     try {
-        return show_owner_notices(handle, flags, parse_module_options(argc, argv, warn_session_argument, handle));
+        return show_owner_notices(handle, flags, read_module_options(handle, argc, argv));
     } catch (...) {
         // Nothing may unwind into the application, and a notice is not
         // worth a failed session.
