@@ -219,10 +219,12 @@ public:
     Result<std::vector<AuditRow>> list_audit(std::size_t limit) { return list_audit(AuditFilter{{}, 0, limit}); }
     // Walks the whole chain in id order, recomputing each row's hash and
     // checking that it links to the row before and that ids run on by one;
-    // stops at the first bad row. Reads a snapshot on a connection of its
-    // own, so writers are not held up meanwhile. An error only when the walk
-    // cannot run. Rows removed from the end do not show here.
-    Result<AuditVerification> verify_audit_chain();
+    // stops at the first bad row. Reads the rows there are when it starts,
+    // on connections of its own, so writers are not held up meanwhile.
+    // `threads` walk ranges of ids at once (0: one per core); the answer is
+    // the same for any number. An error only when the walk cannot run. Rows
+    // removed from the end do not show here.
+    Result<AuditVerification> verify_audit_chain(unsigned threads = 0);
 
 private:
     // The stored clock, and the time it judges a reading to be.

@@ -3,10 +3,11 @@
 #include "daemon/store/Store.h"
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <cstring>
 #include <future>
+#include <optional>
+#include <thread>
 #include <limits>
 #include <span>
 #include <vector>
@@ -81,7 +82,8 @@ AuditRow read_audit_row(const Statement& select) {
     return out;
 }
 
-// One stored row as the walk sees it: views into a RowBatch.
+// One stored row as the walk sees it: views into the statement's current
+// row, valid until the next step (no copy per row).
 struct StoredRow {
     std::int64_t id = 0;
     CoveredFields fields;
@@ -89,71 +91,15 @@ struct StoredRow {
     std::span<const std::uint8_t> prev_hash, hash;
 };
 
-// Rows copied out of SQLite, so that one thread reads the next batch while
-// another hashes this one: on two cores a walk takes the longer of the two
-// halves, not their sum. Reused from batch to batch: no allocation per row.
-class RowBatch {
-public:
-    static constexpr std::size_t kMaxRows = 4096;
-    static constexpr std::size_t kMaxBytes = 4 << 20;  // rows may be long: memory stays bounded
-
-    void clear() {
-        bytes_.clear();
-        rows_.clear();
-    }
-    bool full() const { return rows_.size() >= kMaxRows || bytes_.size() >= kMaxBytes; }
-    bool empty() const { return rows_.empty(); }
-    std::size_t size() const { return rows_.size(); }
-
-    // Copies the row the statement is on (the columns of kAuditColumns).
-    void add(const Statement& select) {
-        Copied row;
-        row.id = select.column_int64(0);
-        row.time = select.column_int64(1);
-        row.app_uid = select.column_int64(11);
-        row.login_uid = select.column_int64(12);
-        row.format = select.column_int64(13);
-        row.ends[0] = bytes_.size();
-        for (std::size_t i = 0; i < kTextColumns.size(); ++i) {
-            bytes_.append(select.column_view(kTextColumns[i]));
-            row.ends[i + 1] = bytes_.size();
-        }
-        for (std::size_t i = 0; i < kBlobColumns.size(); ++i) {
-            const auto blob = select.column_blob(kBlobColumns[i]);
-            bytes_.append(reinterpret_cast<const char*>(blob.data()), blob.size());
-            row.ends[kTextColumns.size() + i + 1] = bytes_.size();
-        }
-        rows_.push_back(row);
-    }
-
-    StoredRow operator[](std::size_t index) const {
-        const Copied& copied = rows_[index];
-        const auto text = [&](std::size_t i) {
-            return std::string_view(bytes_).substr(copied.ends[i], copied.ends[i + 1] - copied.ends[i]);
-        };
-        const auto blob = [&](std::size_t i) {
-            const std::string_view bytes = text(i);
-            return std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
-        };
-        return {copied.id,
-                {copied.time, text(0), text(1), text(2), text(3), text(4), text(5), text(6), text(7), text(8),
-                 copied.app_uid, copied.login_uid},
-                copied.format,
-                blob(9),
-                blob(10)};
-    }
-
-private:
-    // actor ... ruser, in CoveredFields' order; then prev_hash and hash.
-    static constexpr std::array<int, 9> kTextColumns{2, 3, 4, 5, 6, 7, 8, 9, 10};
-    static constexpr std::array<int, 2> kBlobColumns{14, 15};
-    struct Copied {
-        std::int64_t id, time, app_uid, login_uid, format;
-        std::array<std::size_t, 12> ends;  // where each text and blob begins and ends in bytes_
-    };
-    std::string bytes_;
-    std::vector<Copied> rows_;
-};
+StoredRow stored_row(const Statement& s) {
+    return {s.column_int64(0),
+            {s.column_int64(1), s.column_view(2), s.column_view(3), s.column_view(4), s.column_view(5),
+             s.column_view(6), s.column_view(7), s.column_view(8), s.column_view(9), s.column_view(10),
+             s.column_int64(11), s.column_int64(12)},
+            s.column_int64(13),
+            s.column_blob(14),
+            s.column_blob(15)};
+}
 
 // The chain is public (anyone with the file can recompute it): plain
 // comparisons, no secret to keep from timing.
@@ -181,59 +127,142 @@ bool hash_matches_contents(const StoredRow& row) {
     }
 }
 
-std::string rows_missing(std::int64_t count) {
+std::string row_name(std::int64_t id) {
+    return "row " + std::to_string(id);
+}
+
+std::string rows_missing(std::uint64_t count) {
     return count == 1 ? "a row is missing" : std::to_string(count) + " rows are missing";
 }
 
-// Follows the chain one row at a time and says what is wrong with the
-// first row that does not belong.
-class ChainWalk {
+// Where the chain stands: the last row that belongs, or the start of the log.
+struct ChainEnd {
+    std::int64_t id = 0;  // rows that belong have ids from 1 on; 0 is the start
+    Digest hash{};
+};
+
+// Empty when a row with this id and stored link may follow `before`; the
+// text is built only for a bad row.
+std::string link_problem(const ChainEnd& before, std::int64_t id, std::span<const std::uint8_t> prev_hash) {
+    const bool linked = same_digest(prev_hash, before.hash);
+    // Unsigned: ids may be anything a tamperer wrote, and the difference must not overflow.
+    const std::uint64_t step =
+        id > before.id ? static_cast<std::uint64_t>(id) - static_cast<std::uint64_t>(before.id) : 0;
+    if (linked && step == 1)
+        return {};
+    const std::string after = before.id == 0 ? "the start of the log" : row_name(before.id);
+    if (linked)
+        return row_name(id) + " follows " + after + " in the chain: the rows were renumbered";
+    if (step > 1)
+        return row_name(id) + " does not follow " + after + ": " + rows_missing(step - 1);
+    return row_name(id) + " is out of order or inserted: it does not follow " + after;
+}
+
+// Follows the chain through one range of ids, one row at a time. The first
+// row's link to the rows before the range is left to join_ranges: ranges
+// are walked at once, each on its own thread and connection.
+class RangeWalk {
 public:
-    // false: a row of the batch is the first bad one; result() says why.
-    bool check(const RowBatch& batch) {
-        for (std::size_t i = 0; i < batch.size(); ++i)
-            if (!check(batch[i]))
-                return false;
-        return true;
-    }
-    // false: `row` is the first bad one.
+    // false: `row` is the range's first bad one; result() says why.
     bool check(const StoredRow& row) {
         ++result_.rows_checked;
-        if (auto problem = problem_with(row); !problem.empty()) {
+        std::string problem;
+        if (!hash_matches_contents(row))
+            problem = row_name(row.id) + " was changed";
+        else if (!first_)
+            first_ = First{row.id, {row.prev_hash.begin(), row.prev_hash.end()}};
+        else
+            problem = link_problem(end_, row.id, row.prev_hash);
+        if (!problem.empty()) {
             result_.intact = false;
             result_.first_bad_row = row.id;
             result_.problem = std::move(problem);
             return false;
         }
-        last_id_ = row.id;
-        std::copy(row.hash.begin(), row.hash.end(), last_hash_.begin());
+        end_.id = row.id;
+        std::copy(row.hash.begin(), row.hash.end(), end_.hash.begin());
         return true;
     }
+
+    // The range's first row, whose link join_ranges checks.
+    struct First {
+        std::int64_t id = 0;
+        std::vector<std::uint8_t> prev_hash;
+    };
+    const std::optional<First>& first() const { return first_; }
+    const ChainEnd& end() const { return end_; }
     const AuditVerification& result() const { return result_; }
 
 private:
-    // Empty when the row belongs; the text is built only for a bad row.
-    std::string problem_with(const StoredRow& row) const {
-        if (!hash_matches_contents(row))
-            return row_name(row.id) + " was changed";
-        const std::int64_t step = row.id - last_id_;  // no overflow: last_id_ is never negative
-        const bool linked = same_digest(row.prev_hash, last_hash_);
-        if (linked && step == 1)
-            return {};
-        const std::string before = last_id_ == 0 ? "the start of the log" : row_name(last_id_);
-        if (linked)
-            return row_name(row.id) + " follows " + before + " in the chain: the rows were renumbered";
-        if (step > 1)
-            return row_name(row.id) + " does not follow " + before + ": " + rows_missing(step - 1);
-        return row_name(row.id) + " is out of order or inserted: it does not follow " + before;
-    }
-
-    static std::string row_name(std::int64_t id) { return "row " + std::to_string(id); }
-
-    std::int64_t last_id_ = 0;  // a row that passed (ids from 1 on), or 0 before the first; never negative
-    Digest last_hash_{};
+    std::optional<First> first_;
+    ChainEnd end_;
     AuditVerification result_;
 };
+
+// The walk's answer from its ranges' walks, in id order: the first bad row
+// of the whole log, and the rows read up to it.
+AuditVerification join_ranges(const std::vector<RangeWalk>& ranges) {
+    ChainEnd end;
+    std::uint64_t rows_before = 0;
+    for (const RangeWalk& range : ranges) {
+        AuditVerification result = range.result();
+        result.rows_checked += rows_before;
+        const bool first_row_changed = !range.first();  // checked, but changed
+        if (result.rows_checked == rows_before)
+            continue;  // no rows in this range
+        if (!first_row_changed) {
+            const RangeWalk::First& first = *range.first();
+            if (auto problem = link_problem(end, first.id, first.prev_hash); !problem.empty())
+                return {false, rows_before + 1, first.id, std::move(problem)};
+        }
+        if (!result.intact)
+            return result;
+        end = range.end();
+        rows_before = result.rows_checked;
+    }
+    return {true, rows_before, 0, {}};
+}
+
+// Walks the rows with ids in [low, high] on a connection of its own,
+// without the store's mutex: writers go on appending meanwhile.
+Result<RangeWalk> walk_range(const std::string& path, std::int64_t low, std::int64_t high) {
+    auto db = Database::open_for_one_thread(path);
+    if (!db)
+        return db.error();
+    sqlite3_busy_timeout(db->handle(), 5000);
+    if (auto read_only = db->exec("PRAGMA query_only = ON"); !read_only)
+        return read_only.error();
+    auto select =
+        db->prepare("SELECT " + std::string(kAuditColumns) + " FROM audit WHERE id BETWEEN ?1 AND ?2 ORDER BY id");
+    if (!select)
+        return select.error();
+    select->bind(1, low).bind(2, high);
+    RangeWalk walk;
+    for (;;) {
+        auto row = select->step();
+        if (!row)
+            return row.error();
+        if (!*row || !walk.check(stored_row(*select)))
+            return walk;
+    }
+}
+
+// The ids [low, high] cut into `count` ranges of about equal width.
+std::vector<std::pair<std::int64_t, std::int64_t>> id_ranges(std::int64_t low, std::int64_t high, unsigned count) {
+    // Unsigned: a tamperer's ids may span more than an int64 can count.
+    const std::uint64_t span = static_cast<std::uint64_t>(high) - static_cast<std::uint64_t>(low);
+    const std::uint64_t width = span / count + 1;
+    std::vector<std::pair<std::int64_t, std::int64_t>> ranges;
+    std::uint64_t offset = 0;
+    for (unsigned i = 0; i < count && offset <= span; ++i, offset += width) {
+        const std::uint64_t last = std::min(span, offset + width - 1);
+        ranges.emplace_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(low) + offset),
+                            static_cast<std::int64_t>(static_cast<std::uint64_t>(low) + last));
+        if (last == span)
+            break;
+    }
+    return ranges;
+}
 
 }  // namespace
 
@@ -300,43 +329,36 @@ Result<std::vector<AuditRow>> Store::list_audit(const AuditFilter& filter) {
     }
 }
 
-Result<AuditVerification> Store::verify_audit_chain() {
-    // A connection of its own, without the store's mutex: one statement
-    // reads one snapshot (WAL), however long the walk, while the daemon's
-    // writers go on appending behind it.
+Result<AuditVerification> Store::verify_audit_chain(unsigned threads) {
+    // The rows there are now: rows appended during the walk are left for
+    // the next one, and every range reads the same rows.
     auto db = Database::open_for_one_thread(db_.path());
     if (!db)
         return db.error();
     sqlite3_busy_timeout(db->handle(), 5000);
-    if (auto read_only = db->exec("PRAGMA query_only = ON"); !read_only)
-        return read_only.error();
-    auto select = db->prepare("SELECT " + std::string(kAuditColumns) + " FROM audit ORDER BY id");
-    if (!select)
-        return select.error();
-    // This thread reads batches; each is checked on another while the next
-    // is read (inline, when no thread can be had). Rows stay in order.
-    ChainWalk walk;
-    std::array<RowBatch, 2> batches;
-    std::future<bool> checking;  // of the batch not being filled
-    bool read_all = false;           // (stepping on would start the query again)
-    for (std::size_t filling = 0;; filling ^= 1) {
-        RowBatch& batch = batches[filling];
-        batch.clear();
-        while (!read_all && !batch.full()) {
-            auto row = select->step();
-            if (!row)
-                return row.error();  // checking's destructor waits for it
-            read_all = !*row;
-            if (!read_all)
-                batch.add(*select);
-        }
-        if (checking.valid() && !checking.get())
-            return walk.result();
-        if (batch.empty())
-            return walk.result();
-        checking = std::async(std::launch::async | std::launch::deferred,
-                              [&walk, &batch] { return walk.check(batch); });
+    auto bounds = db->prepare("SELECT min(id), max(id), count(*) FROM audit");
+    if (!bounds)
+        return bounds.error();
+    if (auto row = bounds->step(); !row)
+        return row.error();
+    if (bounds->column_int64(2) == 0)
+        return AuditVerification{};
+    // Reading rows out of SQLite costs about twice what hashing them does:
+    // each core walks a range of ids, reading and hashing.
+    if (threads == 0)
+        threads = std::clamp(std::thread::hardware_concurrency(), 1U, 8U);
+    std::vector<std::future<Result<RangeWalk>>> walking;
+    for (const auto& [low, high] : id_ranges(bounds->column_int64(0), bounds->column_int64(1), threads))
+        walking.push_back(std::async(std::launch::async | std::launch::deferred,
+                                     [path = db_.path(), low, high] { return walk_range(path, low, high); }));
+    std::vector<RangeWalk> ranges;
+    for (auto& range : walking) {
+        auto walked = range.get();
+        if (!walked)
+            return walked.error();  // the other futures' destructors wait for them
+        ranges.push_back(std::move(*walked));
     }
+    return join_ranges(ranges);
 }
 
 }  // namespace recoveryd

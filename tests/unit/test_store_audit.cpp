@@ -73,9 +73,24 @@ void tamper(const StoreDir& d, std::initializer_list<std::string> statements) {
         d.sql(statement);
 }
 
+// The walk splits the ids into one range per thread and joins the ranges'
+// answers: every count of threads must give the one-thread answer, so each
+// case below is checked with the ranges' edges in many places.
 AuditVerification verify(const StoreDir& d) {
     Store store = d.open();
-    return ok_value(store.verify_audit_chain());
+    const AuditVerification alone = ok_value(store.verify_audit_chain(1));
+    for (unsigned threads : {2U, 3U, 4U, 5U, 0U}) {
+        const AuditVerification split = ok_value(store.verify_audit_chain(threads));
+        if (split.intact != alone.intact || split.rows_checked != alone.rows_checked ||
+            split.first_bad_row != alone.first_bad_row || split.problem != alone.problem)
+            fail_msg("%u threads: intact=%d row %lld, \"%s\" after %llu rows; one thread: intact=%d row %lld, \"%s\""
+                     " after %llu rows",
+                     threads, split.intact, static_cast<long long>(split.first_bad_row), split.problem.c_str(),
+                     static_cast<unsigned long long>(split.rows_checked), alone.intact,
+                     static_cast<long long>(alone.first_bad_row), alone.problem.c_str(),
+                     static_cast<unsigned long long>(alone.rows_checked));
+    }
+    return alone;
 }
 
 void assert_bad(const StoreDir& d, std::int64_t row, std::uint64_t rows_checked, const char* problem) {
@@ -192,10 +207,10 @@ void reordered_rows_are_named(void**) {
     assert_bad(d, 2, 2, "row 2 is out of order or inserted: it does not follow row 1");
 }
 
-// The walk reads rows in batches of a few thousand, checked on another
-// thread while the next is read: rows on either side of a batch's edge, and
-// links across it, are checked like any other, and in order.
-void long_logs_are_checked_across_batches(void**) {
+// A long log, cut into ranges: rows on either side of a range's edge (5000
+// and 5001 for two threads), and links across it, are checked like any
+// other, and the first bad row is named even when a later range fails too.
+void long_logs_are_checked_across_ranges(void**) {
     constexpr int kRows = 10000;
     StoreDir d;
     append_many(d, kRows);
@@ -203,7 +218,7 @@ void long_logs_are_checked_across_batches(void**) {
         Store store = d.open();
         assert_int_equal(assert_audit_intact(store), kRows);
     }
-    for (int row : {4096, 4097, 8193, kRows}) {
+    for (int row : {1, 2500, 5000, 5001, 6667, kRows}) {
         StoreDir edited;
         append_many(edited, kRows);
         tamper(edited, {"UPDATE audit SET detail = 'x' WHERE id = " + std::to_string(row)});
@@ -212,8 +227,8 @@ void long_logs_are_checked_across_batches(void**) {
     }
     StoreDir deleted;
     append_many(deleted, kRows);
-    tamper(deleted, {"DELETE FROM audit WHERE id = 4097"});
-    assert_bad(deleted, 4098, 4097, "row 4098 does not follow row 4096: a row is missing");
+    tamper(deleted, {"DELETE FROM audit WHERE id = 5001"});
+    assert_bad(deleted, 5002, 5001, "row 5002 does not follow row 5000: a row is missing");
     // Two bad rows: the first one is named (the walk stops there).
     StoreDir twice;
     append_many(twice, kRows);
@@ -277,7 +292,7 @@ int main() {
         cmocka_unit_test(an_inserted_row_is_named),
         cmocka_unit_test(reordered_rows_are_named),
         cmocka_unit_test(renumbered_rows_are_named),
-        cmocka_unit_test(long_logs_are_checked_across_batches),
+        cmocka_unit_test(long_logs_are_checked_across_ranges),
         cmocka_unit_test(rows_removed_from_the_end_do_not_show_in_the_chain),
         cmocka_unit_test(rows_are_append_only),
         cmocka_unit_test(unknown_ids_are_minus_one),
