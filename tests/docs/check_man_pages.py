@@ -17,6 +17,7 @@ import subprocess
 import sys
 
 failures = []
+checked = []  # what was compared, printed for the record
 
 
 def fail(message):
@@ -76,7 +77,7 @@ def section_of(page_sections, name, page):
 
 # ---- recoveryctl(1) -----------------------------------------------------
 
-HELP_ITEM = re.compile(r"^\s{2}(-\S.*?|[a-z][a-z-]*|[A-Z]+)(?:\s{2,}|$)")
+HELP_ITEM = re.compile(r"^\s{2}(-\S+?|[a-z][a-z-]*|[A-Z][A-Z_]*)(?:\s|$)")
 
 
 def parse_help(text):
@@ -151,8 +152,9 @@ def check_recoveryctl(args, page_sections):
         for positional in positionals:
             if not re.search(r"\b" + re.escape(positional) + r"\b", text):
                 fail(f"{page}: argument {positional} of '{command}' is not documented in its entry")
-        if options and "default" not in text.lower():
+        if options and not re.search(r"\b(default|required)\b", text.lower()):
             fail(f"{page}: the entry of '{command}' does not say its options' defaults")
+        checked.append(f"recoveryctl {command} {' '.join(options + positionals)}".rstrip())
     option_text = " ".join(t + " " + x for t, x in entries(section_of(page_sections, "OPTIONS", page)))
     for option in top_options:
         if option not in option_text:
@@ -174,6 +176,7 @@ def exit_codes_in_header(path):
 
 def check_exit_statuses(page, page_sections, statuses):
     terms = {t for t, _ in entries(section_of(page_sections, "EXIT STATUS", page))}
+    checked.append(f"{page} exit statuses {sorted(statuses)}")
     for status in sorted(statuses):
         if str(status) not in terms:
             fail(f"{page}: exit status {status} is not under EXIT STATUS")
@@ -190,6 +193,7 @@ def check_recoveryd(args, page_sections):
     if not options:
         sys.exit(f"no options found in recoveryd --help:\n{text}")
     terms = " ".join(t for t, _ in entries(section_of(page_sections, "OPTIONS", page)))
+    checked.append(f"recoveryd {' '.join(options)}")
     for option in options:
         if not re.search(re.escape(option) + r"\b", terms):
             fail(f"{page}: option {option} is not under OPTIONS")
@@ -213,6 +217,7 @@ def check_pam_module(args, page_sections):
     if not options:
         sys.exit("no options found in pam_module/ModuleOptions.cpp")
     option_entries = entries(section_of(page_sections, "OPTIONS", page))
+    checked.append(f"pam_recovery.so {' '.join(options)}")
     for option in options:
         mine = [x for t, x in option_entries if t.startswith(option)]
         if not mine:
@@ -251,7 +256,9 @@ def check_policy_keys(args, page_sections):
             section = header.group(1)
         elif setting:
             documented[(section, setting.group(1))] = setting.group(2).strip()
-    for section, key, default in loader_keys(args.print_policy):
+    keys = loader_keys(args.print_policy)
+    checked.append(f"{len(keys)} policy keys")
+    for section, key, default in keys:
         shown = documented.get((section, key))
         expected = default if default else "(empty)"
         if shown is None:
@@ -276,6 +283,7 @@ def main():
     check_recoveryd(args, page("recoveryd.8"))
     check_pam_module(args, page("pam_recovery.8"))
     check_policy_keys(args, page("recoveryd.conf.5"))
+    print("checked:", "; ".join(checked))
     for failure in failures:
         print("FAIL:", failure)
     if failures:
