@@ -33,7 +33,8 @@ def run(argv):
 
 def render(path):
     """The page as plain text, one line per paragraph (no wrapping)."""
-    env = dict(os.environ, MANWIDTH="2000", LC_ALL="C.UTF-8", MAN_KEEP_FORMATTING="")
+    env = dict(os.environ, MANWIDTH="2000", LC_ALL="C.UTF-8")
+    env.pop("MAN_KEEP_FORMATTING", None)  # plain text: man strips bold and underline in a pipe
     result = subprocess.run(["man", "-l", path], capture_output=True, text=True, env=env, timeout=60)
     if result.returncode != 0:
         sys.exit(f"man -l {path} failed: {result.stderr}")
