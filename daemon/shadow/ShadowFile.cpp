@@ -185,6 +185,8 @@ public:
             return r;
         if (auto r = step("set-owner", [&] { return set_owner(fd.get(), like); }); !r)
             return r;
+        if (auto r = step("set-label", [&] { return set_label(fd.get()); }); !r)
+            return r;
         if (auto r = step("write", [&] { return write_all(fd.get(), content, temp_); }); !r)
             return r;
         if (auto r = step("fsync", [&] { return sys(fsync(fd.get()), "fsync"); }); !r)
@@ -234,6 +236,14 @@ private:
         if (fchmod(fd, like.st_mode & 07777) != 0)
             return io_error(temp_, "fchmod");
         return {};
+    }
+
+    // Before any data too, for the same reason. Both files (the shadow and
+    // its backup) get the shadow file's context, as shadow-utils gives them.
+    Result<void> set_label(int fd) {
+        if (!options_.copy_security_label)
+            return {};
+        return copy_security_label(options_.path, fd);
     }
 
     Result<void> verify(std::string_view expected) {

@@ -12,6 +12,7 @@
 
 #include "common/Result.h"
 #include "daemon/shadow/AccountState.h"
+#include "daemon/shadow/SecurityLabel.h"
 #include "daemon/shadow/ShadowText.h"
 
 namespace recoveryd {
@@ -25,6 +26,10 @@ public:
         // callers in this process are serialized all the same.
         std::filesystem::path lock_path = "/etc/.pwd.lock";
         std::chrono::milliseconds lock_timeout{15000};  // as lckpwdf's
+        // The new files get the shadow file's SELinux context (SecurityLabel.h).
+        // Off where SELinux is off: nothing changes there. Tests turn it on
+        // to see the context copied as an extended attribute.
+        bool copy_security_label = selinux_labels_files();
         // Crash-safety tests only: called before each step of a rewrite with
         // its name; returning false stops there as a crash would (no cleanup).
         std::function<bool(std::string_view step)> before_step;

@@ -12,6 +12,9 @@
 //   flow-peer list-requests-timing ROUNDS    p50/p99 of Admin.ListRequests on an open connection, in µs
 //   flow-peer reset-load N USER              keeps N Admin.ResetPassword calls for USER in flight until stdin
 //                                            closes; prints "loaded" once they are out, then how many finished
+//   flow-peer enroll-storm N                 N EnrollRecoveryCodes calls with wrong passwords, all sent at
+//                                            once from one process (a storm of N processes would starve
+//                                            everything else of CPU); prints replies=N and counts per error
 //   flow-peer enumeration FLOWS USER... --threads T --samples DIR
 //                                            FLOWS flows per user, interleaved, on T connections at once:
 //                                            µs from StartFlow to the verdict on a wrong recovery code,
@@ -29,6 +32,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -320,6 +324,52 @@ int reset_load(int count, const std::string& user) {
     return 0;
 }
 
+// Replies to the storm's calls, counted by error name ("ok" for none).
+struct StormReplies {
+    int pending = 0;
+    std::map<std::string, int> by_outcome;
+
+    static int on_reply(sd_bus_message* reply, void* userdata, sd_bus_error*) {
+        auto* replies = static_cast<StormReplies*>(userdata);
+        const sd_bus_error* error = sd_bus_message_get_error(reply);
+        ++replies->by_outcome[error != nullptr && error->name != nullptr ? error->name : "ok"];
+        --replies->pending;
+        return 0;
+    }
+};
+
+int enroll_storm(int count) {
+    // dbus-daemon caps the replies one connection may await: at most 100 each.
+    constexpr int kCallsPerConnection = 100;
+    std::vector<BusPtr> buses;
+    StormReplies replies;
+    for (int i = 0; i < count; ++i) {
+        if (i % kCallsPerConnection == 0)
+            buses.push_back(connect_bus());
+        const std::string guess = "guess-" + std::to_string(i);
+        if (sd_bus_call_method_async(buses.back().get(), nullptr, bus::kServiceName, bus::kObjectPath,
+                                     bus::kAccountInterface, "EnrollRecoveryCodes", StormReplies::on_reply, &replies,
+                                     "s", guess.c_str()) < 0)
+            return std::fprintf(stderr, "flow-peer: cannot send EnrollRecoveryCodes\n"), 1;
+        ++replies.pending;
+    }
+    while (replies.pending > 0) {
+        for (const BusPtr& bus : buses) {
+            while (sd_bus_process(bus.get(), nullptr) > 0) {
+            }
+        }
+        std::vector<pollfd> fds;
+        for (const BusPtr& bus : buses)
+            fds.push_back({sd_bus_get_fd(bus.get()), static_cast<short>(sd_bus_get_events(bus.get())), 0});
+        if (replies.pending > 0 && poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR)
+            return 1;
+    }
+    std::printf("replies=%d\n", count);
+    for (const auto& [outcome, n] : replies.by_outcome)
+        std::printf("%s=%d\n", outcome.c_str(), n);
+    return 0;
+}
+
 int start_many(int count, const std::vector<std::string>& context) {
     BusPtr bus = connect_bus();
     int started = 0;
@@ -396,6 +446,8 @@ int main(int argc, char** argv) {
     auto* reset_load_cmd = app.add_subcommand("reset-load");
     reset_load_cmd->add_option("count", number)->required();
     reset_load_cmd->add_option("user", user)->required();
+    auto* storm_cmd = app.add_subcommand("enroll-storm");
+    storm_cmd->add_option("count", number)->required()->check(CLI::Range(1, 10000));
     int method = 1;
     timing_cmd->add_option("--method", method)->check(CLI::Range(1, 2));
     CLI11_PARSE(app, argc, argv);
@@ -438,6 +490,8 @@ int main(int argc, char** argv) {
         return start_many(number, context);
     if (reset_load_cmd->parsed())
         return reset_load(number, user);
+    if (storm_cmd->parsed())
+        return enroll_storm(number);
     if (list_timing_cmd->parsed())
         return list_requests_timing(number);
     if (timing_cmd->parsed())

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include <string>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <thread>
 #include <unistd.h>
 
@@ -50,11 +52,12 @@ struct ShadowDir {
     std::string read() const { return read(path); }
     fs::path lock_path() const { return dir / ".pwd.lock"; }
     // No file lock: most tests work on the file alone.
-    ShadowFile file(std::function<bool(std::string_view)> hook = {}) const {
+    ShadowFile file(std::function<bool(std::string_view)> hook = {}, bool copy_label = false) const {
         ShadowFile::Options options;
         options.path = path;
         options.lock_path.clear();
         options.before_step = std::move(hook);
+        options.copy_security_label = copy_label;
         return ShadowFile(options);
     }
     ShadowFile locked_file(std::chrono::milliseconds timeout = std::chrono::seconds(15),
@@ -160,12 +163,49 @@ void find_reads_the_hash(void**) {
     assert_int_equal(static_cast<int>(d.file().find("carol").error().code), static_cast<int>(ErrorCode::NotFound));
 }
 
+// The SELinux context is an extended attribute: this kernel runs no SELinux,
+// but as root it stores security.selinux as given, so the copy itself is
+// seen. (selinux_labels_files() is false here; SELinux systems turn it on.)
+constexpr const char* kLabelAttribute = "security.selinux";
+const std::string kShadowContext = "system_u:object_r:shadow_t:s0";
+
+std::string label_of(const fs::path& path) {
+    char value[256];
+    const ssize_t size = getxattr(path.c_str(), kLabelAttribute, value, sizeof value);
+    return size < 0 ? std::string() : std::string(value, static_cast<std::size_t>(size));
+}
+
+void the_new_files_keep_the_shadow_files_label(void**) {
+    ShadowDir d;
+    const std::string stored = kShadowContext + '\0';  // as libselinux stores it
+    if (setxattr(d.path.c_str(), kLabelAttribute, stored.data(), stored.size(), 0) != 0)
+        fail_msg("cannot set %s on %s: %s", kLabelAttribute, d.path.c_str(), std::strerror(errno));
+    assert_true(d.file({}, true).set_password_hash("alice", "$6$new$newhash", 20500).ok());
+    assert_string_equal(label_of(d.path).c_str(), stored.c_str());
+    assert_string_equal(label_of(fs::path(d.path.string() + "-")).c_str(), stored.c_str());
+}
+
+// Where SELinux is off, nothing is labelled, and an unlabelled file is no error.
+void labels_are_left_alone_where_selinux_is_off(void**) {
+    ShadowDir labelled;
+    const std::string stored = kShadowContext + '\0';
+    if (setxattr(labelled.path.c_str(), kLabelAttribute, stored.data(), stored.size(), 0) != 0)
+        fail_msg("cannot set %s: %s", kLabelAttribute, std::strerror(errno));
+    assert_true(labelled.file({}, false).set_password_hash("alice", "$6$new$newhash", 20500).ok());
+    assert_true(label_of(labelled.path).empty());
+
+    ShadowDir unlabelled;
+    assert_true(unlabelled.file({}, true).set_password_hash("alice", "$6$new$newhash", 20500).ok());
+    assert_true(label_of(unlabelled.path).empty());
+}
+
 // A crash before any step leaves the old file or the new one, whole.
 void crash_at_any_step_leaves_a_whole_file(void**) {
-    const char* steps[] = {"backup:create-temp", "backup:set-owner", "backup:write", "backup:fsync",
-                           "backup:close",       "backup:verify",    "backup:rename", "backup:fsync-dir",
-                           "shadow:create-temp", "shadow:set-owner", "shadow:write",  "shadow:fsync",
-                           "shadow:close",       "shadow:verify",    "shadow:rename", "shadow:fsync-dir"};
+    const char* steps[] = {"backup:create-temp", "backup:set-owner", "backup:set-label", "backup:write",
+                           "backup:fsync",       "backup:close",     "backup:verify",    "backup:rename",
+                           "backup:fsync-dir",   "shadow:create-temp", "shadow:set-owner", "shadow:set-label",
+                           "shadow:write",       "shadow:fsync",     "shadow:close",     "shadow:verify",
+                           "shadow:rename",      "shadow:fsync-dir"};
     const std::string updated = expected_after("$6$new$newhash", 20500);
     for (const char* crash_at : steps) {
         ShadowDir d;
@@ -332,7 +372,7 @@ void the_lock_is_held_for_the_whole_rewrite_and_released_after(void**) {
         return true;
     });
     assert_true(file.set_password_hash("alice", "$6$new$newhash", 20500).ok());
-    assert_int_equal(steps, 16);
+    assert_int_equal(steps, 18);
     assert_int_equal(unlocked_steps, 0);
     assert_false(another_process_sees_the_lock(d.lock_path()));
 }
@@ -455,6 +495,8 @@ int main() {
         cmocka_unit_test(separators_and_controls_are_refused),
         cmocka_unit_test(duplicate_entries_are_refused),
         cmocka_unit_test(find_reads_the_hash),
+        cmocka_unit_test(the_new_files_keep_the_shadow_files_label),
+        cmocka_unit_test(labels_are_left_alone_where_selinux_is_off),
         cmocka_unit_test(crash_at_any_step_leaves_a_whole_file),
         cmocka_unit_test(account_state_is_checked_again_under_the_lock),
         cmocka_unit_test(a_weaker_hash_than_the_current_one_is_refused),
