@@ -75,11 +75,17 @@ CONFIG
         </dev/null >>"$SANDBOX/log/sshd.log" 2>&1 &
     SSHD_JOB=$!
     for _ in $(seq 100); do
-        in_sandbox ss -Hltn "sport = :$SSH_PORT" | grep -q LISTEN && return 0
-        kill -0 "$SSHD_JOB" 2>/dev/null || break
+        in_sandbox ss -Hltn "sport = :$SSH_PORT" | grep -q LISTEN && break
+        kill -0 "$SSHD_JOB" 2>/dev/null || ssh_fail "sshd exited"
         sleep 0.1
     done
-    ssh_fail "sshd did not start listening on 127.0.0.1:$SSH_PORT"
+    in_sandbox ss -Hltn "sport = :$SSH_PORT" | grep -q LISTEN ||
+        ssh_fail "sshd did not start listening on 127.0.0.1:$SSH_PORT"
+    # ... in the sandbox's network namespace only, not the host's.
+    [[ $(in_sandbox readlink /proc/self/ns/net) != "$(readlink /proc/self/ns/net)" ]] ||
+        ssh_fail "the sandbox has no network namespace of its own"
+    ! ss -Hltn "sport = :$SSH_PORT" | grep -q "127.0.0.1:$SSH_PORT" ||
+        ssh_fail "the host sees the sandbox's sshd listening"
 }
 
 # sshd_pam_processes: the sandbox's processes that have pam_recovery.so
