@@ -75,7 +75,10 @@ int IdleExit::on_dispatched(sd_event_source*, void* userdata) {
 int IdleExit::on_quiet(sd_event_source*, uint64_t, void* userdata) {
     auto* self = static_cast<IdleExit*>(userdata);
     const auto period = std::chrono::microseconds(self->period_()).count();
-    if (period > 0 && self->idle_() && now_usec(self->event_) >= self->quiet_since_ + static_cast<uint64_t>(period))
+    const bool idle = self->idle_();
+    if (!idle)
+        self->note_activity();  // busy without events (a flow waiting for a person): quiet starts now
+    if (period > 0 && idle && now_usec(self->event_) >= self->quiet_since_ + static_cast<uint64_t>(period))
         self->leave();
     else
         self->arm_timer();
