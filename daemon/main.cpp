@@ -1,7 +1,9 @@
 // recoveryd: the privileged daemon behind "Can't access your account?".
 // Loads the policy, opens the store and the key, then serves the system bus
-// on an sd-event loop until SIGTERM. Refuses to start on a bad policy, a
-// corrupt database or a damaged key: it never serves on guesses.
+// on an sd-event loop until SIGTERM, or until it has been idle for the
+// policy's [Daemon] IdleExitSec (the bus starts it again on the next call).
+// Refuses to start on a bad policy, a corrupt database or a damaged key: it
+// never serves on guesses.
 
 #include <cerrno>
 #include <cstdio>
@@ -91,7 +93,8 @@ int serve(Policy loaded) {
         return fail(server.error().message);
     sd_notify(0, "READY=1\nSTATUS=Serving io.recoveryd.Recovery1");
     std::fprintf(stderr, "recoveryd: serving io.recoveryd.Recovery1\n");
-    // 0 after SIGTERM/SIGINT; EXIT_FAILURE when the bus connection is lost.
+    // 0 after SIGTERM/SIGINT or an idle exit; EXIT_FAILURE when the bus
+    // connection is lost.
     const int r = sd_event_loop(raw_event);
     sd_notify(0, "STOPPING=1");
     if (r < 0)

@@ -41,7 +41,17 @@ Result<std::unique_ptr<BusServer>> BusServer::start(sd_event* event, Services& s
         return bus_failure("cannot own the name io.recoveryd.Recovery1 (is another recoveryd running, "
                            "and is dbus/io.recoveryd.Recovery1.conf installed?)",
                            r);
+    auto idle_exit = IdleExit::start(
+        event, raw, bus::kServiceName, [&services] { return services.policy.get()->daemon.idle_exit; },
+        [self = server.get()] { return self->idle(); });
+    if (!idle_exit)
+        return idle_exit.error();
+    server->idle_exit_ = std::move(idle_exit.value());
     return server;
+}
+
+bool BusServer::idle() const {
+    return flows_->idle() && workers_->idle() && shadow_writer_->idle() && hooks_->idle();
 }
 
 Result<void> BusServer::export_objects(sd_event* event) {
@@ -93,6 +103,11 @@ int BusServer::on_start_flow(sd_bus_message* message, void* userdata, sd_bus_err
     return guard_handler(error, [&]() -> int {
         if (auto caller = authorize_manager(message); !caller)
             return reply_with_error(error, caller.error());
+        // Giving up the name for idleness: later calls reach a new instance,
+        // which would not know this flow. Rare: it takes a call in the
+        // moment between the release and its answer.
+        if (self.idle_exit_ && self.idle_exit_->leaving())
+            return reply_with_error(error, make_error(ErrorCode::Unavailable, "recoveryd is stopping; try again"));
         auto user = read_user_name(message);
         if (!user)
             return reply_with_error(error, user.error());

@@ -12,6 +12,7 @@
 #include "daemon/bus/AdminObject.h"
 #include "daemon/bus/Announcer.h"
 #include "daemon/bus/FlowRegistry.h"
+#include "daemon/bus/IdleExit.h"
 #include "daemon/bus/ManagerNotices.h"
 #include "daemon/workers/WorkerPool.h"
 
@@ -28,8 +29,12 @@ public:
 
     // Connects (honouring DBUS_SYSTEM_BUS_ADDRESS), exports the objects, then
     // takes the well-known name, so no call can arrive before the objects.
+    // Ends the loop with 0 once idle for the policy's [Daemon] IdleExitSec.
     static Result<std::unique_ptr<BusServer>> start(sd_event* event, Services& services);
 
+    // Nothing in progress: no flow, no job on a worker or the shadow
+    // writer, no hook running (an Admin.VerifyAudit walk is a worker's job).
+    bool idle() const;
 
 private:
     BusServer(BusPtr bus, Services& services) : bus_(std::move(bus)), services_(services) {}
@@ -52,6 +57,7 @@ private:
     std::unique_ptr<AdminObject> admin_;
     std::unique_ptr<ManagerNotices> notices_;
     BusSlotPtr manager_slot_;
+    std::unique_ptr<IdleExit> idle_exit_;
 };
 
 }  // namespace recoveryd

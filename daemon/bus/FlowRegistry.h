@@ -54,6 +54,8 @@ public:
     // AccessDenied once that refusal is in the audit log.
     Result<void> start(const PendingCall& call, std::string user, FlowContext context);
     std::size_t size() const { return flows_.size(); }
+    // No flow open, no verdict waiting for its time, no flow left to remove.
+    bool idle() const { return flows_.empty() && paced_.empty() && retired_.empty(); }
 
 private:
     struct Entry;

@@ -43,6 +43,12 @@ struct PasswordPolicy {
     std::size_t remember_last = 0;  // refuse the account's last N passwords; 0: no history
 };
 
+// The daemon itself: it exits after this long with nothing to do, and the
+// bus starts it again on the next call; 0: never.
+struct DaemonPolicy {
+    std::chrono::seconds idle_exit{0};
+};
+
 struct Policy {
     bool enabled = false;
     // Where recovery may start (daemon/policy/Offering): the PAM services
@@ -59,6 +65,7 @@ struct Policy {
     AttemptLimits attempt_limits;  // failed identity checks
     AdminPolicy admin;
     PasswordPolicy password;
+    DaemonPolicy daemon;
 };
 
 }  // namespace recoveryd

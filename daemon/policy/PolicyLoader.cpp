@@ -269,6 +269,9 @@ Result<void> apply_setting(Policy& policy, std::string_view section, std::string
         return apply_limits_setting(policy, key, value);
     } else if (section == "Admin") {
         return apply_admin_setting(policy.admin, key, value);
+    } else if (section == "Daemon") {
+        if (key == "IdleExitSec")
+            return set_seconds(policy.daemon.idle_exit, value, 0, 86400);
     } else {
         return make_error(ErrorCode::InvalidArgument,
                           "unknown section [" + std::string(section) + "]");
@@ -487,7 +490,9 @@ std::string describe_policy(const Policy& policy) {
         << "RequestLifetimeSec = " << policy.admin.request_lifetime.count() << "\n"
         << "MaxOpenRequestsPerUser = " << policy.admin.max_open_requests_per_user << "\n"
         << "NotifyHook =" << (policy.admin.notify_hook.empty() ? "" : " ") << policy.admin.notify_hook << "\n"
-        << "NotifyHookTimeoutSec = " << policy.admin.notify_hook_timeout.count() << "\n";
+        << "NotifyHookTimeoutSec = " << policy.admin.notify_hook_timeout.count() << "\n"
+        << "\n[Daemon]\n"
+        << "IdleExitSec = " << policy.daemon.idle_exit.count() << "\n";
     return out.str();
 }
 

@@ -58,17 +58,26 @@ void WorkerPool::work_loop() {
                 return;
             job = std::move(queue_.front());
             queue_.pop_front();
+            ++running_;
         }
         job.work();
-        try {
+        {
             const std::lock_guard lock(mutex_);
-            completed_.push_back(std::move(job.done));
-        } catch (...) {
-            continue;  // out of memory: the caller's reply is lost, its own timeout ends the wait
+            --running_;
+            try {
+                completed_.push_back(std::move(job.done));
+            } catch (...) {
+                continue;  // out of memory: the caller's reply is lost, its own timeout ends the wait
+            }
         }
         const std::uint64_t one = 1;
         (void)!write(notify_fd_.get(), &one, sizeof one);
     }
+}
+
+bool WorkerPool::idle() const {
+    const std::lock_guard lock(mutex_);
+    return queue_.empty() && running_ == 0 && completed_.empty();
 }
 
 int WorkerPool::on_completions(sd_event_source*, int fd, uint32_t, void* userdata) {

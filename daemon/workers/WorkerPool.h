@@ -49,6 +49,10 @@ public:
             [result, done = std::move(done)] { done(std::move(**result)); });
     }
 
+    // Nothing waiting, running, or finished but not yet completed on the
+    // loop: the daemon may exit when idle (daemon/bus/IdleExit).
+    bool idle() const;
+
 private:
     struct Job {
         std::function<void()> work;  // on a worker; must not throw
@@ -61,10 +65,11 @@ private:
     static int on_completions(sd_event_source* source, int fd, uint32_t events, void* userdata);
 
     const std::size_t max_queued_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Job> queue_;
     std::vector<std::function<void()>> completed_;
+    std::size_t running_ = 0;  // jobs taken off the queue whose completion is not yet in completed_
     bool stopping_ = false;
     std::vector<std::thread> threads_;
     UniqueFd notify_fd_;  // eventfd: a worker finished something

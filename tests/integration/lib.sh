@@ -96,6 +96,19 @@ run_pam() {
         --answers "$WORK/$name.answers" --transcript "$WORK/$name.transcript" || true)
 }
 
+# timed_pam SERVICE USER NAME ANSWER...: run_pam, and ELAPSED_MS: how long
+# the PAM transaction took (pam_start to pam_end, as pam-driver measures it).
+# The process's own start (a sanitized one, on a loaded machine, can take
+# seconds) is not the module's time.
+timed_pam() {
+    local service=$1 user=$2 name=$3; shift 3
+    printf '%s\n' "$@" > "$WORK/$name.answers"
+    rm -f "$WORK/$name.timings"
+    RESULT=$(in_sandbox "$build_dir/tests/tools/pam-driver" --service "$service" --user "$user" \
+        --answers "$WORK/$name.answers" --transcript "$WORK/$name.transcript" --timings "$WORK/$name.timings" || true)
+    ELAPSED_MS=$(($(cat "$WORK/$name.timings") / 1000))
+}
+
 # codes_left USER: "none" when USER has no codes enrolled, else how many are
 # left, as USER's own `recoveryctl status` says.
 codes_left() {

@@ -9,23 +9,15 @@ source "$(dirname "$0")/lib.sh"
 stop_bus() { kill -STOP "$bus_pid"; }
 resume_bus() { kill -CONT "$bus_pid"; }
 
-# timed SERVICE NAME ANSWER...: sets RESULT and ELAPSED_MS.
-timed() {
-    local start
-    start=$(date +%s%N)
-    run_pam "$@"
-    ELAPSED_MS=$((($(date +%s%N) - start) / 1000000))
-}
-
 sandbox up
 bus_pid=$(cat "$SANDBOX/bus.pid")
 module=$build_dir/pam_module/pam_recovery.so
 printf 'auth required %s timeout_ms=500 next_timeout_ms=1000\n' "$module" | in_sandbox tee /etc/pam.d/module-short >/dev/null
 
 stop_bus
-timed module-short alice short yes
+timed_pam module-short alice short yes
 short_ms=$ELAPSED_MS
-timed module-only alice default yes
+timed_pam module-only alice default yes
 resume_bus
 assert_eq PAM_PERM_DENIED "$RESULT" "result with the bus stopped (PAM_IGNORE, the module alone)"
 assert_not_contains "$WORK/default.transcript" "Can't access your account?"

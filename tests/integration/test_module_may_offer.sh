@@ -6,11 +6,8 @@ source "$(dirname "$0")/lib.sh"
 
 # case MODE EXPECTED-RESULT NAME: one login against the fake; sets ELAPSED_MS.
 case_() {
-    local start
     fake_start "$1"
-    start=$(date +%s%N)
-    run_pam module-fast alice "$3" yes
-    ELAPSED_MS=$((($(date +%s%N) - start) / 1000000))
+    timed_pam module-fast alice "$3" yes
     fake_stop
     assert_eq "$2" "$RESULT" "result when MayOffer is '$1'"
     assert_eq 1 "$(grep -c '^MayOffer' "$WORK/fake.out")" "MayOffer calls when it is '$1'"
