@@ -214,3 +214,19 @@ approve() {
     APPROVAL_CODE=$(grep -oE '[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}' "$WORK/approve.out" | head -n 1)
     [[ -n $APPROVAL_CODE ]] || fail "no approval code in: $(cat "$WORK/approve.out")"
 }
+
+# monitor_manager_calls MEMBER FILE: dbus-monitor in the background, writing
+# every call to MEMBER on recoveryd's Manager (any sender) to FILE; returns
+# once it has seen a probe call, so nothing after it is missed.
+monitor_manager_calls() {
+    local member=$1 file=$2
+    in_sandbox dbus-monitor --system \
+        "type='method_call',interface='io.recoveryd.Recovery1.Manager'${member:+,member='$member'}" > "$file" 2>&1 &
+    for _ in $(seq 100); do
+        in_sandbox busctl --system call io.recoveryd.Recovery1 /io/recoveryd/Recovery1 io.recoveryd.Recovery1.Manager \
+            TakeNotices s monitor-probe > /dev/null
+        grep -q 'string "monitor-probe"' "$file" && return 0
+        sleep 0.1
+    done
+    fail "dbus-monitor never saw a call: $(cat "$file")"
+}

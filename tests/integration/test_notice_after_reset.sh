@@ -29,16 +29,8 @@ sandbox up --policy "$(admin_policy)"
 alice_uid=$(in_sandbox id -u alice)
 enroll_codes alice
 
-# Every TakeNotices on the bus, whoever sends it; ready once it has seen a probe.
-in_sandbox dbus-monitor --system \
-    "type='method_call',interface='io.recoveryd.Recovery1.Manager',member='TakeNotices'" > "$WORK/monitor.out" 2>&1 &
-for _ in $(seq 100); do
-    in_sandbox busctl --system call io.recoveryd.Recovery1 /io/recoveryd/Recovery1 io.recoveryd.Recovery1.Manager \
-        TakeNotices s monitor-probe > /dev/null
-    grep -q 'string "monitor-probe"' "$WORK/monitor.out" && break
-    sleep 0.1
-done
-grep -q 'string "monitor-probe"' "$WORK/monitor.out" || fail "dbus-monitor never saw a call: $(cat "$WORK/monitor.out")"
+# Every TakeNotices on the bus, whoever sends it.
+monitor_manager_calls TakeNotices "$WORK/monitor.out"
 
 # alice recovers over "ssh" from 192.0.2.7.
 printf '%s\n' wrong-password yes 1 "${CODES[0]}" "$NEW_PASSWORD" "$NEW_PASSWORD" > "$WORK/recover.answers"

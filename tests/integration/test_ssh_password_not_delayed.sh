@@ -16,15 +16,7 @@ install_askpass
 sshd_start password
 
 # Every call to the daemon's Manager, to count the module's MayOffer calls.
-in_sandbox dbus-monitor --system "type='method_call',interface='io.recoveryd.Recovery1.Manager'" \
-    > "$WORK/monitor.out" 2>&1 &
-for _ in $(seq 100); do
-    in_sandbox busctl --system call io.recoveryd.Recovery1 /io/recoveryd/Recovery1 io.recoveryd.Recovery1.Manager \
-        TakeNotices s monitor-probe > /dev/null
-    grep -q 'string "monitor-probe"' "$WORK/monitor.out" && break
-    sleep 0.1
-done
-grep -q 'string "monitor-probe"' "$WORK/monitor.out" || fail "dbus-monitor never saw a call: $(cat "$WORK/monitor.out")"
+monitor_manager_calls "" "$WORK/monitor.out"
 
 # time_failed_login STACK: switches sshd's PAM service (sshd reads it at
 # each login), then times one login with a wrong password into ELAPSED_MS.

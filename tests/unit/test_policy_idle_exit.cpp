@@ -2,13 +2,11 @@
 // values up to a day are taken, anything else is refused with file, line and
 // reason, like every other key.
 #include "tests/unit/UnitTest.h"
-#include "tests/unit/TestFiles.h"
+#include "tests/unit/PolicyText.h"
 
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <string>
-#include <sys/stat.h>
 
 #include "daemon/policy/PolicyLoader.h"
 
@@ -17,18 +15,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Result<Policy> load_with(const std::string& text) {
-    TempDir dir{"policy-idle"};
-    PolicyPaths paths;
-    paths.config_file = dir / "recoveryd.conf";
-    paths.dropin_dir = dir / "recoveryd.conf.d";
-    std::ofstream(paths.config_file) << text;
-    chmod(paths.config_file.c_str(), 0644);
-    return load_policy(paths);
-}
-
 void default_is_a_minute(void**) {
-    auto policy = load_with("");
+    auto policy = load_policy_text("");
     assert_true(policy.ok());
     assert_int_equal(policy->daemon.idle_exit.count(), 60);
     assert_non_null(strstr(describe_policy(*policy).c_str(), "\n[Daemon]\nIdleExitSec = 60\n"));
@@ -36,7 +24,7 @@ void default_is_a_minute(void**) {
 
 void takes_zero_up_to_a_day(void**) {
     for (const long seconds : {0L, 1L, 86400L}) {
-        auto policy = load_with("[Daemon]\nIdleExitSec = " + std::to_string(seconds) + "\n");
+        auto policy = load_policy_text("[Daemon]\nIdleExitSec = " + std::to_string(seconds) + "\n");
         assert_true(policy.ok());
         assert_int_equal(policy->daemon.idle_exit.count(), seconds);
     }
@@ -54,13 +42,13 @@ void refuses_anything_else(void**) {
         {"60 s", "expected a whole number"},
     };
     for (const auto& c : cases) {
-        auto policy = load_with(std::string("[Daemon]\nIdleExitSec = ") + c.value + "\n");
+        auto policy = load_policy_text(std::string("[Daemon]\nIdleExitSec = ") + c.value + "\n");
         assert_false(policy.ok());
         const std::string expected = std::string("recoveryd.conf:2: IdleExitSec = ") + c.value + ": " + c.reason;
         if (policy.error().message.find(expected) == std::string::npos)
             fail_msg("\"%s\" does not contain \"%s\"", policy.error().message.c_str(), expected.c_str());
     }
-    auto unknown = load_with("[Daemon]\nIdleExit = 5\n");
+    auto unknown = load_policy_text("[Daemon]\nIdleExit = 5\n");
     assert_false(unknown.ok());
     assert_non_null(strstr(unknown.error().message.c_str(), "unknown setting IdleExit in [Daemon]"));
 }

@@ -3,11 +3,9 @@
 // line and reason), shown by describe_policy, and the one function that
 // decides (recovery_offered / offer_refusal).
 #include "tests/unit/UnitTest.h"
-#include "tests/unit/TestFiles.h"
+#include "tests/unit/PolicyText.h"
 
-#include <fstream>
 #include <string>
-#include <sys/stat.h>
 
 #include "daemon/policy/Offering.h"
 #include "daemon/policy/PolicyLoader.h"
@@ -16,26 +14,15 @@ using namespace recoveryd;
 
 namespace {
 
-// Loads the defaults plus `text` as the admin's file.
-Result<Policy> load_with(const std::string& text) {
-    TempDir dir("policy-offer");
-    PolicyPaths paths;
-    paths.config_file = dir / "recoveryd.conf";
-    paths.dropin_dir = dir / "recoveryd.conf.d";
-    std::ofstream(paths.config_file) << text;
-    chmod(paths.config_file.c_str(), 0644);
-    return load_policy(paths);
-}
-
 Policy loaded(const std::string& text) {
-    auto policy = load_with(text);
+    auto policy = load_policy_text(text);
     if (!policy)
         fail_msg("policy refused: %s", policy.error().message.c_str());
     return std::move(policy.value());
 }
 
 void expect_refused(const std::string& text, const std::string& needle) {
-    auto policy = load_with(text);
+    auto policy = load_policy_text(text);
     if (policy)
         fail_msg("policy accepted: %s", text.c_str());
     if (policy.error().message.find(needle) == std::string::npos)
