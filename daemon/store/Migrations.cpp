@@ -49,6 +49,13 @@ int latest_schema_version() {
     return static_cast<int>(schema::kEmbeddedFiles.size());
 }
 
+Result<bool> migrations_pending(Database& db) {
+    auto current = read_user_version(db);
+    if (!current)
+        return current.error();
+    return *current < latest_schema_version();
+}
+
 Result<void> apply_migrations(Database& db) {
     if (auto numbering = check_numbering(); !numbering)
         return numbering;

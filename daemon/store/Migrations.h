@@ -10,6 +10,9 @@ namespace recoveryd {
 // The number of migrations this build knows (the newest schema version).
 int latest_schema_version();
 
+// Whether apply_migrations has anything to write.
+Result<bool> migrations_pending(Database& db);
+
 Result<void> apply_migrations(Database& db);
 
 }  // namespace recoveryd

@@ -69,6 +69,63 @@ void refuses_damaged_files_and_leaves_them_alone(void**) {
     assert_true(truncated.bytes() == damaged);
 }
 
+// A store with a table of 200 rows over many pages, closed cleanly; the
+// page numbers that table uses.
+std::pair<long, long> store_with_filler(const StoreDir& d) {
+    { Store store = d.open(); }
+    const long first = std::stol(d.sql("PRAGMA page_count")) + 1;
+    d.sql("CREATE TABLE filler (x BLOB)");
+    d.sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) "
+          "INSERT INTO filler SELECT randomblob(1000) FROM n");
+    return {first, std::stol(d.sql("PRAGMA page_count"))};
+}
+
+// Overwrites the b-tree header of one page; the file keeps its size.
+void damage_page(const StoreDir& d, long page) {
+    std::fstream file(d.path, std::ios::binary | std::ios::in | std::ios::out);
+    file.seekp((page - 1) * 4096);
+    file.write("\xff\xff\xff\xff\xff\xff\xff\xff", 8);
+}
+
+// Reading every page at each start would cost a login seconds once the audit
+// log is large, so a cleanly closed file of the right size is checked by
+// its header and schema only; damage inside a page shows when that page is read.
+void a_clean_file_is_not_read_whole_at_start(void**) {
+    StoreDir d;
+    const auto [first, last] = store_with_filler(d);
+    damage_page(d, (first + last) / 2);
+    const std::string damaged = d.bytes();
+    {
+        auto store = Store::open(d.path);
+        assert_true(store.ok());
+    }
+    assert_true(d.sql_fails("SELECT sum(length(x)) FROM filler"));
+    assert_true(d.bytes() == damaged);
+}
+
+// A WAL left with frames (the daemon was killed) is written into the file by
+// the checkpoint after opening, so then every page is read first.
+void a_wal_left_behind_makes_the_start_read_every_page(void**) {
+    StoreDir d;
+    const auto [first, last] = store_with_filler(d);
+    const pid_t writer = fork();
+    if (writer == 0) {  // changes a page in place, and exits without closing: its frame stays in the WAL
+        auto db = Database::open(d.path.string(), false);
+        _exit(db.ok() && db->exec("UPDATE filler SET x = randomblob(1000) WHERE rowid = 1").ok() ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(writer, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    std::error_code error;
+    assert_true(std::filesystem::file_size(d.path.string() + "-wal", error) > 0);
+    damage_page(d, (first + last) / 2);
+    const std::string damaged = d.bytes();
+    auto store = Store::open(d.path);
+    assert_false(store.ok());
+    assert_true(store.error().message.find("damaged") != std::string::npos);
+    assert_true(d.bytes() == damaged);
+}
+
 void refuses_a_database_others_can_read(void**) {
     StoreDir d;
     { Store store = d.open(); }
@@ -143,6 +200,8 @@ int main() {
         cmocka_unit_test(migrates_from_empty_and_rerun_changes_nothing),
         cmocka_unit_test(refuses_newer_schema),
         cmocka_unit_test(refuses_damaged_files_and_leaves_them_alone),
+        cmocka_unit_test(a_clean_file_is_not_read_whole_at_start),
+        cmocka_unit_test(a_wal_left_behind_makes_the_start_read_every_page),
         cmocka_unit_test(refuses_a_database_others_can_read),
         cmocka_unit_test(codes_are_consumed_once),
         cmocka_unit_test(concurrent_processes_have_one_winner),
