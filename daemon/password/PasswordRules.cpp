@@ -18,6 +18,9 @@ constexpr const char* kTooCommon =
     "This password is too common or too easy to guess. Choose another: a few unrelated words make a long "
     "password that is easy to remember.";
 constexpr const char* kContainsUserName = "Your password must not contain your user name.";
+// What cracklib answers for every password when its dictionary cannot be
+// opened (not installed: cracklib-runtime is only recommended).
+constexpr std::string_view kCracklibCannotLoad = "error loading dictionary";
 constexpr const char* kUsedRecently = "You used this password recently. Choose one you have not used before.";
 
 PasswordRefusal refusal(PasswordRule rule, std::string message, std::string detail = {}) {
@@ -129,7 +132,14 @@ Result<std::optional<PasswordRefusal>> check_blocklist(std::string_view user, co
     }
     // Numbers travel in the auxiliary pointer itself (libpwquality's API).
     const long count = reinterpret_cast<long>(aux);
+    const bool no_dictionary = score == PWQ_ERROR_CRACKLIB_CHECK && aux != nullptr &&
+                               std::string_view(static_cast<const char*>(aux)) == kCracklibCannotLoad;
     const std::string detail = pwquality_text(score, aux);
+    if (no_dictionary)  // not the password's fault: no password could pass
+        return make_error(ErrorCode::Unavailable,
+                          "libpwquality: " + detail +
+                              "; no new password is accepted until the cracklib dictionary is installed "
+                              "(package cracklib-runtime) or CheckBlocklist = no");
     const PasswordRule rule = score == PWQ_ERROR_USER_CHECK ? PasswordRule::UserName : PasswordRule::Blocklist;
     return std::optional(refusal(rule, plain_words(score, count, detail), "libpwquality: " + detail));
 }

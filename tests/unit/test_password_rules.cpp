@@ -156,6 +156,16 @@ void pwquality_conf_is_honoured(void**) {
     assert_false(missing.ok());
 }
 
+// Without cracklib's dictionary every password would be "too common": that
+// is the system's fault, said as such, not a refusal to the person.
+void a_missing_dictionary_is_an_error_not_a_refusal(void**) {
+    const PwqualityConfig nowhere("dictpath = /nonexistent/cracklib_dict\n");
+    auto result = check_new_password(policy(), PasswordOwner{"alice", {}}, Secret(kGood), nowhere.file);
+    assert_false(result.ok());
+    assert_int_equal(static_cast<int>(result.error().code), static_cast<int>(ErrorCode::Unavailable));
+    assert_non_null(strstr(result.error().message.c_str(), "cracklib-runtime"));
+}
+
 void recent_passwords_are_refused(void**) {
     std::vector<Secret> hashes;
     for (const char* password : {"first of the passwords", "second of the passwords", "third of the passwords"})
@@ -199,6 +209,7 @@ int main() {
         cmocka_unit_test(the_user_name_is_refused_in_any_case),
         cmocka_unit_test(common_passwords_are_refused_by_the_blocklist),
         cmocka_unit_test(pwquality_conf_is_honoured),
+        cmocka_unit_test(a_missing_dictionary_is_an_error_not_a_refusal),
         cmocka_unit_test(recent_passwords_are_refused),
         cmocka_unit_test(the_first_rule_broken_is_the_answer),
     };
