@@ -13,6 +13,8 @@
 #   - with IdleExitSec = 2 the unit stops by itself, successfully, and the
 #     next call starts it again.
 #   test_under_systemd.sh DEBS-DIR ROOT-CACHE   (DEBS-DIR: the output of build-debs)
+# With ACTIVATION_ROUNDS=N it then prints N lines of activation timings
+# (bench/run, section activation-systemd).
 # Skips (77) where no Debian mirror is reachable or nspawn cannot boot here.
 set -euo pipefail
 
@@ -114,3 +116,15 @@ ping || fail "the call after the idle exit was not answered"
 [[ $(inside systemctl is-active recoveryd.service) == active ]] || fail "recoveryd was not started again"
 [[ $(inside systemctl show --property=NRestarts --value recoveryd.service) == 0 ]] || fail "recoveryd restarted"
 echo "PASS: under systemd: activation, sandbox (exposure $exposure), recovery, idle exit"
+
+# For bench/run (section activation-systemd), not a test: Ping with the
+# unit stopped (systemd starts it) beside Ping to the running daemon, µs.
+((${ACTIVATION_ROUNDS:-0} > 0)) || exit 0
+inside rm /etc/recoveryd/recoveryd.conf.d/50-idle.conf
+inside bash -c '
+    ping() { busctl call io.recoveryd.Recovery1 /io/recoveryd/Recovery1 org.freedesktop.DBus.Peer Ping; }
+    for ((round = 0; round < $1; round++)); do
+        systemctl stop recoveryd.service
+        t0=$(date +%s%N); ping; t1=$(date +%s%N); ping; t2=$(date +%s%N)
+        echo $(((t1 - t0) / 1000)) $(((t2 - t1) / 1000))
+    done' timing "$ACTIVATION_ROUNDS"
