@@ -228,7 +228,8 @@ std::string make_unrecoverable(World& w, const Unrecoverable& kind) {
     if (kind.root_line) {
         auto entry = w.shadow->find("root");
         assert_true(entry.ok());
-        write_file(w.shadow_path(), kind.root_line(entry->password_hash) + "nobody:*:20000:0:99999:7:::\n");
+        const std::string hash(entry->password_hash.begin(), entry->password_hash.end());
+        write_file(w.shadow_path(), kind.root_line(hash) + "nobody:*:20000:0:99999:7:::\n");
     }
     if (kind.policy) {
         kind.policy(w.policy);

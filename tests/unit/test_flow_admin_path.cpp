@@ -131,7 +131,9 @@ void a_request_is_filed_the_same_way_for_every_name(void** state) {
 // (Debian's base-passwd: daemon 1, bin 2, sys 3), each with root's password.
 void add_accounts(World& w, std::initializer_list<std::string> lines) {
     std::string shadow = read_file(w.shadow_path());
-    const std::string root_hash = w.shadow->find("root")->password_hash;
+    const auto root = w.shadow->find("root");
+    assert_true(root.ok());
+    const std::string root_hash(root->password_hash.begin(), root->password_hash.end());
     for (std::string line : lines) {
         if (const auto at = line.find("HASH"); at != std::string::npos)
             line.replace(at, 4, root_hash);
