@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <vector>
 
-#include "daemon/admin/AdminService.h"
 #include "common/TimeText.h"
+#include "daemon/admin/AdminService.h"
 #include "daemon/methods/ApprovalCodes.h"
 #include "daemon/store/Database.h"
 #include "tests/unit/test_store_fixture.h"
@@ -193,7 +193,7 @@ void reset_refused_for_a_locked_or_excluded_account(void** state) {
 struct Unrecoverable {
     const char* kind;
     const char* why;  // the account check's phrase, in the refusal
-    // Root's shadow line after the change; "" keeps it.
+    // Root's new shadow line from its hash, and the policy change; empty: none.
     std::function<std::string(const std::string& hash)> root_line;
     std::function<void(Policy&)> policy;
 };
@@ -203,18 +203,16 @@ std::string root_line(const std::string& hash, const std::string& expire = "") {
 }
 
 std::vector<Unrecoverable> unrecoverable_kinds() {
-    const auto keep_policy = [](Policy&) {};
     const std::string yesterday = std::to_string(days_since_epoch() - 1);
     return {
-        {"disabled (*)", "account disabled", [](const std::string&) { return root_line("*"); }, keep_policy},
-        {"disabled (empty hash)", "account disabled", [](const std::string&) { return root_line(""); }, keep_policy},
-        {"disabled (!)", "account locked", [](const std::string&) { return root_line("!"); }, keep_policy},
-        {"locked (!hash)", "account locked", [](const std::string& hash) { return root_line("!" + hash); },
-         keep_policy},
+        {"disabled (*)", "account disabled", [](const std::string&) { return root_line("*"); }, nullptr},
+        {"disabled (empty hash)", "account disabled", [](const std::string&) { return root_line(""); }, nullptr},
+        {"disabled (!)", "account locked", [](const std::string&) { return root_line("!"); }, nullptr},
+        {"locked (!hash)", "account locked", [](const std::string& hash) { return root_line("!" + hash); }, nullptr},
         {"expired (usermod -e 1)", "account expired",
-         [](const std::string& hash) { return root_line(hash, "1"); }, keep_policy},
+         [](const std::string& hash) { return root_line(hash, "1"); }, nullptr},
         {"expired (yesterday)", "account expired",
-         [yesterday](const std::string& hash) { return root_line(hash, yesterday); }, keep_policy},
+         [yesterday](const std::string& hash) { return root_line(hash, yesterday); }, nullptr},
         {"excluded (AllowRoot = no)", "not recoverable by policy", nullptr,
          [](Policy& p) { p.allow_root = false; }},
         {"excluded (AllowGroups)", "not recoverable by policy", nullptr,
@@ -254,8 +252,8 @@ std::string count_rows(World& w, const char* table) {
     return stmt->column_text(0);
 }
 
-// DESIGN's account invariant on the admin path: neither an approval code nor
-// a temporary password for an account that could not recover by itself.
+// DESIGN.md invariant 12 on the admin path: neither an approval code nor a
+// temporary password for an account that could not recover by itself.
 void approve_and_reset_refused_for_unrecoverable_accounts(void** state) {
     for (const Unrecoverable& kind : unrecoverable_kinds()) {
         World& w = *static_cast<World*>(*state);
