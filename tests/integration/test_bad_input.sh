@@ -67,6 +67,13 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 grep -qF "$probe" "$WORK/errors" || fail "dbus-monitor never saw an error: $(cat "$WORK/errors")"
+# One more, told apart by its signature: once it shows, every probe's error has.
+admin_call ListRequests u 1 > /dev/null || true
+for _ in $(seq 100); do
+    grep -qF "Invalid arguments 'u'" "$WORK/errors" && break
+    sleep 0.1
+done
+grep -qF "Invalid arguments 'u'" "$WORK/errors" || fail "dbus-monitor missed an error: $(cat "$WORK/errors")"
 calls=$(grep -c '^error ' "$WORK/errors")
 
 # Filters: unknown keys, values of the wrong type, values out of range.
