@@ -7,7 +7,6 @@
 #include "tests/unit/DaemonFixture.h"
 
 #include <cstring>
-#include <regex>
 #include <string>
 #include <variant>
 #include <vector>
@@ -66,8 +65,17 @@ std::string converse(World& w, const char* user, std::vector<std::vector<const c
 }
 
 // The id a transcript tells the person, masked so transcripts compare.
-std::string mask_ids(const std::string& text) {
-    return std::regex_replace(text, std::regex("[0-9A-Z]{3}-[0-9A-Z]{3}"), "XXX-XXX");
+// (By hand: std::regex trips GCC 12's -Wmaybe-uninitialized under ASan.)
+std::string mask_ids(std::string text) {
+    const auto id_char = [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'); };
+    for (std::size_t i = 0; i + 7 <= text.size(); ++i) {
+        bool id = text[i + 3] == '-';
+        for (std::size_t k : {0, 1, 2, 4, 5, 6})
+            id = id && id_char(text[i + k]);
+        if (id)
+            text.replace(i, 7, "XXX-XXX");
+    }
+    return text;
 }
 
 std::string only_request_id(World& w) {
