@@ -7,11 +7,15 @@
 
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <sys/stat.h>
+#include <vector>
 
+#include "common/TimeText.h"
 #include "daemon/admin/AdminService.h"
 #include "daemon/methods/ApprovalCodes.h"
+#include "daemon/store/Database.h"
 #include "tests/unit/test_store_fixture.h"
 
 using namespace recoveryd;
@@ -185,6 +189,99 @@ void reset_refused_for_a_locked_or_excluded_account(void** state) {
     assert_string_equal(read_file(w.shadow_path()).c_str(), locked.c_str());
 }
 
+// An account recoveryd must not recover, as shadow and policy make it.
+struct Unrecoverable {
+    const char* kind;
+    const char* why;  // the account check's phrase, in the refusal
+    // Root's new shadow line from its hash, and the policy change; empty: none.
+    std::function<std::string(const std::string& hash)> root_line;
+    std::function<void(Policy&)> policy;
+};
+
+std::string root_line(const std::string& hash, const std::string& expire = "") {
+    return "root:" + hash + ":20000:0:99999:7::" + expire + ":\n";
+}
+
+std::vector<Unrecoverable> unrecoverable_kinds() {
+    const std::string yesterday = std::to_string(days_since_epoch() - 1);
+    return {
+        {"disabled (*)", "account disabled", [](const std::string&) { return root_line("*"); }, nullptr},
+        {"disabled (empty hash)", "account disabled", [](const std::string&) { return root_line(""); }, nullptr},
+        {"disabled (!)", "account locked", [](const std::string&) { return root_line("!"); }, nullptr},
+        {"locked (!hash)", "account locked", [](const std::string& hash) { return root_line("!" + hash); }, nullptr},
+        {"expired (usermod -e 1)", "account expired",
+         [](const std::string& hash) { return root_line(hash, "1"); }, nullptr},
+        {"expired (yesterday)", "account expired",
+         [yesterday](const std::string& hash) { return root_line(hash, yesterday); }, nullptr},
+        {"excluded (AllowRoot = no)", "not recoverable by policy", nullptr,
+         [](Policy& p) { p.allow_root = false; }},
+        {"excluded (AllowGroups)", "not recoverable by policy", nullptr,
+         [](Policy& p) { p.allow_groups = {"no-such-group-xyz"}; }},
+        {"excluded (Enabled = no)", "not recoverable by policy", nullptr, [](Policy& p) { p.enabled = false; }},
+    };
+}
+
+// Puts World `w` into the state `kind` describes; returns the shadow file.
+std::string make_unrecoverable(World& w, const Unrecoverable& kind) {
+    if (kind.root_line) {
+        auto entry = w.shadow->find("root");
+        assert_true(entry.ok());
+        const std::string hash(entry->password_hash.begin(), entry->password_hash.end());
+        write_file(w.shadow_path(), kind.root_line(hash) + "nobody:*:20000:0:99999:7:::\n");
+    }
+    if (kind.policy) {
+        kind.policy(w.policy);
+        w.apply_policy();
+    }
+    return read_file(w.shadow_path());
+}
+
+void expect_denied(const Error& error, const Unrecoverable& kind, const char* action) {
+    if (error.code != ErrorCode::AccessDenied || error.message.find(kind.why) == std::string::npos)
+        fail_msg("%s for %s: got \"%s\" (code %d), expected AccessDenied naming \"%s\"", action, kind.kind,
+                 error.message.c_str(), static_cast<int>(error.code), kind.why);
+}
+
+std::string count_rows(World& w, const char* table) {
+    auto db = Database::open((w.dir / "recoveryd.db").string(), false);
+    assert_true(db.ok());
+    auto stmt = db->prepare(std::string("SELECT count(*) FROM ") + table);
+    assert_true(stmt.ok());
+    auto row = stmt->step();
+    assert_true(row.ok() && *row);
+    return stmt->column_text(0);
+}
+
+// DESIGN.md invariant 12 on the admin path: neither an approval code nor a
+// temporary password for an account that could not recover by itself.
+void approve_and_reset_refused_for_unrecoverable_accounts(void** state) {
+    for (const Unrecoverable& kind : unrecoverable_kinds()) {
+        World& w = *static_cast<World*>(*state);
+        AdminService admin = service(w);
+        const std::string id = file_request(w, "root", 0);
+        const std::string shadow = make_unrecoverable(w, kind);
+
+        auto approval = admin.approve(kRoot, id, "checked their badge");
+        assert_false(approval.ok());
+        expect_denied(approval.error(), kind, "approve");
+        assert_string_equal(count_rows(w, "approval_codes").c_str(), "0");
+        assert_string_equal(w.store->find_request(id, read_clock())->state.c_str(), "open");
+
+        auto reset = admin.reset_password(kRoot, "root");
+        assert_false(reset.ok());
+        expect_denied(reset.error(), kind, "reset-password");
+        assert_string_equal(read_file(w.shadow_path()).c_str(), shadow.c_str());
+        assert_string_equal(count_rows(w, "password_history").c_str(), "0");
+        assert_false(*w.store->has_owner_notices(0));
+        assert_int_equal(audit_rows(w, "request.approve"), 1);  // the refusals are on record
+        assert_int_equal(audit_rows(w, "password.reset"), 1);
+
+        // A fresh world for the next kind.
+        assert_int_equal(tear_down(state), 0);
+        assert_int_equal(set_up(state), 0);
+    }
+}
+
 void a_bad_policy_file_keeps_the_policy_in_force(void** state) {
     auto& w = *static_cast<World*>(*state);
     AdminService admin = service(w);
@@ -223,6 +320,7 @@ int main() {
         cmocka_unit_test_setup_teardown(reset_sets_a_temporary_password_that_must_be_changed, set_up, tear_down),
         cmocka_unit_test_setup_teardown(reset_leaves_the_owner_a_notice, set_up, tear_down),
         cmocka_unit_test_setup_teardown(reset_refused_for_a_locked_or_excluded_account, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(approve_and_reset_refused_for_unrecoverable_accounts, set_up, tear_down),
         cmocka_unit_test_setup_teardown(a_bad_policy_file_keeps_the_policy_in_force, set_up, tear_down),
         cmocka_unit_test_setup_teardown(audit_lists_by_user, set_up, tear_down),
     };

@@ -168,6 +168,67 @@ void refuses_each_kind_of_bad_file(void**) {
     expect_error(long_line, ":2: line longer than");
 }
 
+// Each [Admin] number is refused one past either end of its range and when
+// it is no whole number; the ends themselves are accepted.
+void refuses_bad_admin_settings(void**) {
+    const struct {
+        const char* key;
+        const char* min;
+        const char* max;
+        const char* below;
+        const char* above;
+    } ranges[] = {
+        {"ApprovalCodeLifetimeSec", "60", "86400", "59", "86401"},
+        {"RequestLifetimeSec", "3600", "2592000", "3599", "2592001"},
+        {"MaxOpenRequestsPerUser", "1", "100", "0", "101"},
+        {"NotifyHookTimeoutSec", "1", "300", "0", "301"},
+    };
+    for (const auto& r : ranges) {
+        const std::string key(r.key);
+        const std::string range = std::string(": must be between ") + r.min + " and " + r.max;
+        for (const char* ok : {r.min, r.max}) {
+            PolicyDir dir;
+            dir.write_main("[Admin]\n" + key + " = " + ok + "\n");
+            auto policy = load_policy(dir.paths);
+            if (!policy.ok())
+                fail_msg("%s = %s refused: %s", r.key, ok, policy.error().message.c_str());
+        }
+        for (const char* bad : {r.below, r.above}) {
+            PolicyDir dir;
+            dir.write_main("[Admin]\n" + key + " = " + bad + "\n");
+            expect_error(dir, "recoveryd.conf:2: " + key + " = " + bad + range);
+        }
+        for (const char* malformed : {"-5", "10m", "ten", "1e3", "0x10", "10 minutes", "+60"}) {
+            PolicyDir dir;
+            dir.write_main("[Admin]\nGroups = helpdesk\n" + key + " = " + malformed + "\n");
+            expect_error(dir, "recoveryd.conf:3: " + key + " = " + malformed + ": expected a whole number");
+        }
+        PolicyDir empty;
+        empty.write_main("[Admin]\n" + key + " =\n");
+        expect_error(empty, "recoveryd.conf:2: " + key + " =");
+        expect_error(empty, "expected a whole number");
+    }
+    const struct {
+        const char* text;
+        const char* reason;
+    } cases[] = {
+        {"[Admin]\nNotifyHook = notify-admins\n", "recoveryd.conf:2: NotifyHook = notify-admins: "},
+        {"[Admin]\nNotifyHook = ./notify-admins\n", "recoveryd.conf:2: NotifyHook = ./notify-admins: "},
+        {"[Admin]\nGroups = helpdesk Wheel!\n", "recoveryd.conf:2: Groups = helpdesk Wheel!: 'Wheel!' is not a valid"},
+        {"[Admin]\nGroups = -helpdesk\n", "recoveryd.conf:2: Groups = -helpdesk: '-helpdesk' is not a valid group"},
+        {"[Admin]\nGroups = help:desk\n", "recoveryd.conf:2: Groups = help:desk: 'help:desk' is not a valid group"},
+    };
+    for (const auto& c : cases) {
+        PolicyDir dir;
+        dir.write_main(c.text);
+        expect_error(dir, c.reason);
+    }
+    // The relative hook is refused for being relative, not for being missing.
+    PolicyDir relative;
+    relative.write_main("[Admin]\nNotifyHook = notify-admins\n");
+    expect_error(relative, "must be an absolute path");
+}
+
 void bad_dropin_is_named(void**) {
     PolicyDir dir;
     dir.write_dropin("10-ok.conf", "[Recovery]\nEnabled = yes\n");
@@ -247,6 +308,7 @@ int main() {
         cmocka_unit_test(password_settings_default_and_override),
         cmocka_unit_test(dropins_apply_in_lexical_order),
         cmocka_unit_test(refuses_each_kind_of_bad_file),
+        cmocka_unit_test(refuses_bad_admin_settings),
         cmocka_unit_test(bad_dropin_is_named),
         cmocka_unit_test(refuses_files_others_could_write),
         cmocka_unit_test(refuses_unreadable_and_odd_files),
