@@ -38,9 +38,12 @@ std::string format_fields(const HelpRequest& r) {
     return out;
 }
 
-void print_reminder() {
-    std::printf("%s\n", kIdentityReminder);
-    std::fflush(stdout);
+std::string open_requests_text(std::size_t count) {
+    if (count == 0)
+        return "No open requests.\n";
+    if (count == 1)
+        return "1 open request: recoveryctl requests shows it.\n";
+    return std::to_string(count) + " open requests: recoveryctl requests shows them.\n";
 }
 
 }  // namespace
@@ -92,8 +95,15 @@ int run_watch() {
     auto client = DaemonClient::connect();
     if (!client)
         return report_error(client.error());
-    const auto on_ready = [] {
-        print_reminder();
+    // The bus policy keeps RequestFiled from whoever is not allowed to hear
+    // it, so a watch that just subscribed would wait in silence: the daemon
+    // judges the caller first, with a call of its own, before we subscribe.
+    auto open = client->list_requests(RequestFilter{std::string("open"), std::nullopt});
+    if (!open)
+        return report_error(open.error());
+    const std::size_t open_count = open->size();
+    const auto on_ready = [open_count] {
+        std::printf("%s\n%s", kIdentityReminder, open_requests_text(open_count).c_str());
         std::printf("Waiting for requests (Ctrl-C to stop).\n\n");
         std::fflush(stdout);
     };

@@ -1,9 +1,11 @@
 # Approval codes fail exactly like any wrong code when they are another
 # user's, denied, expired or used; and 50 logins racing to use one code
-# get exactly one success (DESIGN.md invariant 5).
+# get exactly one success (DESIGN.md invariant 5). The deny is audited with
+# hank as its actor, and root approves through recoveryctl too.
 source "$(dirname "$0")/lib.sh"
 
 sandbox up --policy "$(admin_policy)"
+hank_uid=$(in_sandbox id -u hank)
 db() { in_sandbox sqlite3 /var/lib/recoveryd/recoveryd.db "$@"; }
 run_pam recovery-test bob wrong wrong-password yes 2 7KQ2-M9XD-4RTA
 assert_contains "$WORK/wrong.transcript" "error: That code is not valid."
@@ -19,10 +21,19 @@ ctl hank deny "$REQUEST_ID" --reason "the caller could not answer the check ques
 run_pam recovery-test alice denied wrong-password yes 2 "$APPROVAL_CODE"
 assert_contains "$WORK/denied.transcript" "error: That code is not valid."
 assert_eq denied "$(db "SELECT state FROM requests WHERE user = 'alice'")" "the denied request"
+assert_eq 1 "$(audit "action = 'request.deny'")" "deny rows"
+assert_eq 1 "$(audit "action = 'request.deny' AND outcome = 'ok' AND actor = 'uid:$hank_uid (hank)' AND target_user = 'alice'")" \
+    "deny rows by hank for alice"
+# And as recoveryctl audit shows it.
+ctl hank audit --user alice > "$WORK/audit-deny.out" || fail "hank cannot read the audit log"
+grep -qE "  request\.deny  ok  actor=uid:$hank_uid \(hank\)  user=\"alice\"" "$WORK/audit-deny.out" ||
+    fail "recoveryctl audit does not show hank's deny: $(cat "$WORK/audit-deny.out")"
 
 # An expired code does not work (time moved through the store, not by sleeping).
 file_request bob bob-request "bob@example.org" "forgot"
-approve hank "$REQUEST_ID"
+approve root "$REQUEST_ID"
+assert_eq 1 "$(audit "action = 'request.approve' AND outcome = 'ok' AND actor = 'uid:0 (root)' AND target_user = 'bob'")" \
+    "approvals by root"
 db "UPDATE approval_codes SET expires_at = issued_at + 1; UPDATE clock SET latest = latest + 2000000"
 run_pam recovery-test bob expired wrong-password yes 2 "$APPROVAL_CODE"
 diff <(sed 1,4d "$WORK/wrong.transcript") <(sed 1,4d "$WORK/expired.transcript") ||

@@ -47,8 +47,17 @@ assert_contains "$WORK/escapes.transcript" "Too many attempts."
 # 10 KB, and bytes that are not UTF-8: refused at the prompt.
 run_pam recovery-test bob huge wrong-password yes 3 "$(head -c 10240 /dev/zero | tr '\0' x)" reason
 assert_eq PAM_AUTH_ERR "$RESULT" "result of a 10 KB contact"
+# Bytes that are not UTF-8 cannot even go on the bus (sd-bus refuses them):
+# the login ends at that answer, before the reason is asked, and no request
+# is filed.
 run_pam recovery-test bob latin1 wrong-password yes 3 $'caf\xe9' reason
-[[ $RESULT != PAM_SUCCESS ]] || fail "invalid UTF-8 signed in"
+assert_eq PAM_AUTH_ERR "$RESULT" "result of a contact that is not UTF-8"
+assert_eq "answer: caf"$'\xe9' "$(grep -a '^answer: caf' "$WORK/latin1.transcript")" "the contact as typed"
+assert_contains "$WORK/latin1.transcript" "error: Account recovery is not available right now."
+assert_not_contains "$WORK/latin1.transcript" "What happened?"
+assert_not_contains "$WORK/latin1.transcript" "Your request for help has been sent"
+assert_eq 0 "$(in_sandbox sqlite3 /var/lib/recoveryd/recoveryd.db "SELECT count(*) FROM requests WHERE contact LIKE 'caf%'")" \
+    "requests filed with that contact"
 assert_eq 1 "$(in_sandbox sqlite3 /var/lib/recoveryd/recoveryd.db "SELECT count(*) FROM requests")" \
     "requests filed (only alice's)"
 

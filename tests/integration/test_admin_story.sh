@@ -9,10 +9,13 @@ source "$(dirname "$0")/lib.sh"
 sandbox up --policy "$(admin_policy)"
 hank_uid=$(in_sandbox id -u hank)
 
-# `recoveryctl watch` sees the request as it is filed.
+# `recoveryctl watch` sees the request as it is filed: it says how many are
+# open, then that it waits (subscribed by then).
 ctl hank watch > "$WORK/watch.out" 2>&1 &
 watcher=$!
-sleep 1
+for _ in $(seq 100); do grep -q "Waiting for requests" "$WORK/watch.out" && break; sleep 0.1; done
+assert_contains "$WORK/watch.out" "No open requests."
+assert_contains "$WORK/watch.out" "Waiting for requests"
 
 file_request alice request "+1 555 0100" "I forgot my password after the holidays"
 assert_eq PAM_AUTH_ERR "$RESULT" "result of filing a request (nobody signs in)"

@@ -2,9 +2,11 @@
 // recoveryd on a private dbus-daemon: what each command sends (filters with
 // their types), how it reads the replies (unknown keys skipped, wrong types
 // refused), the daemon's errors as exit statuses (permission denied 4, a
-// refused reload 1), and `watch`: it follows RequestFiled from the owner of
-// recoveryd's name only, across a restart of that owner, and ends with 0 on
-// SIGTERM. The stand-in answers from a thread of its own; the only time
+// refused reload 1), and `watch`: it asks the daemon first and, refused,
+// ends with 4 without waiting (the bus would keep the signals from such a
+// caller, so it would wait in silence); it follows RequestFiled from the
+// owner of recoveryd's name only, across a restart of that owner, and ends
+// with 0 on SIGTERM. The stand-in answers from a thread of its own; the only time
 // limits are generous bounds that keep a broken build from hanging.
 #include "tests/unit/UnitTest.h"
 #include "tests/unit/test_ctl_output.h"
@@ -23,6 +25,7 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 
 #include "common/BusNames.h"
 #include "common/SdBus.h"
@@ -175,6 +178,12 @@ public:
         return last_call_;
     }
 
+    // From now on ListRequests is refused, as recoveryd refuses a caller who
+    // is not an administrator.
+    void refuse_list_requests() {
+        run([this] { refuse_list_requests_ = true; });
+    }
+
 private:
     // Takes recoveryd's name; after a restart the bus may not yet have seen
     // the old owner go, so queue for it and wait until it is ours.
@@ -255,6 +264,9 @@ private:
     static int on_list_requests(sd_bus_message* m, void* userdata, sd_bus_error* error) {
         const std::string filter = read_filter(m);
         self(userdata).record("ListRequests " + filter);
+        if (self(userdata).refuse_list_requests_)
+            return sd_bus_error_set(error, "io.recoveryd.Recovery1.Error.AccessDenied",
+                                    "permission denied: you are not an administrator");
         if (filter == "User=s:bob;")
             return sd_bus_error_set(error, "io.recoveryd.Recovery1.Error.Unavailable", "busy");
         sd_bus_message* raw = nullptr;
@@ -343,6 +355,7 @@ private:
     std::queue<std::packaged_task<void()>> tasks_;
     std::string last_call_;
     bool stop_ = false;  // only the daemon's thread reads or writes it
+    bool refuse_list_requests_ = false;  // likewise
 };
 
 struct World {
@@ -474,6 +487,9 @@ public:
         if (pid_ == 0) {
             prctl(PR_SET_PDEATHSIG, SIGKILL);
             dup2(out[1], STDOUT_FILENO);
+            const int err = open((dir_ / "err").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+            if (err < 0 || dup2(err, STDERR_FILENO) < 0)
+                _exit(99);
             // Not the stand-in's connection: the bus must see it go when it restarts.
             close_range(3, ~0U, 0);
             _exit(run_watch());
@@ -512,6 +528,27 @@ public:
         }
     }
 
+    // Everything it printed until it ended on its own, and its exit status.
+    std::pair<std::string, int> read_to_end() {
+        while (true) {
+            struct pollfd ready = {fd_, POLLIN, 0};
+            if (poll(&ready, 1, kGenerousBoundMs) != 1)
+                fail_msg("watch did not end; it printed \"%s\"", buffer_.c_str());
+            char chunk[4096];
+            const ssize_t n = read(fd_, chunk, sizeof chunk);
+            if (n <= 0)
+                break;
+            buffer_.append(chunk, static_cast<std::size_t>(n));
+        }
+        int status = 0;
+        assert_int_equal(waitpid(pid_, &status, 0), pid_);
+        pid_ = -1;
+        assert_true(WIFEXITED(status));
+        return {std::exchange(buffer_, {}), WEXITSTATUS(status)};
+    }
+
+    std::string err() const { return read_file_bytes(dir_ / "err"); }
+
     int terminate() {
         kill(pid_, SIGTERM);
         int status = 0;
@@ -522,6 +559,7 @@ public:
     }
 
 private:
+    TempDir dir_{"ctl-watch"};
     pid_t pid_ = -1;
     int fd_ = -1;
     std::string buffer_;
@@ -545,6 +583,9 @@ void watch_follows_the_daemon_only(void** state) {
     Watcher watch;
     const std::string start = watch.read_through("Waiting for requests");
     assert_int_equal(start.find(kIdentityReminder), 0);
+    // Asked first: the stand-in has one open request.
+    assert_true(contains(start, "\n1 open request: recoveryctl requests shows it.\nWaiting for requests"));
+    assert_string_equal(daemon.last_call().c_str(), "ListRequests State=s:open;");
 
     emit_as_impostor();
     daemon.emit_request_filed("K7Q-4MZ", "alice");
@@ -564,6 +605,20 @@ void watch_follows_the_daemon_only(void** state) {
     assert_int_equal(watch.terminate(), kExitOk);
 }
 
+// Refused by the daemon, watch says so and ends: it never subscribes and
+// prints nothing as if it were waiting.
+void watch_refused_ends_at_once(void** state) {
+    FakeDaemon& daemon = daemon_of(state);
+    daemon.refuse_list_requests();
+    Watcher watch;
+    const auto [out, code] = watch.read_to_end();
+    assert_int_equal(code, kExitDenied);
+    assert_string_equal(daemon.last_call().c_str(), "ListRequests State=s:open;");
+    if (!out.empty())
+        fail_msg("a refused watch printed \"%s\"", out.c_str());
+    assert_string_equal(watch.err().c_str(), "recoveryctl: permission denied: you are not an administrator\n");
+}
+
 }  // namespace
 
 int main() {
@@ -575,6 +630,7 @@ int main() {
         cmocka_unit_test_setup_teardown(audit_verify_reports_a_tampered_log_with_exit_5, set_up, tear_down),
         cmocka_unit_test_setup_teardown(the_daemons_refusals_become_exit_statuses, set_up, tear_down),
         cmocka_unit_test_setup_teardown(watch_follows_the_daemon_only, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(watch_refused_ends_at_once, set_up, tear_down),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
