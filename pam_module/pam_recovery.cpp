@@ -26,6 +26,16 @@ namespace {
 constexpr std::string_view kUnavailable = "Account recovery is not available right now.";
 constexpr int kMaxRounds = 32;  // far more than any conversation needs
 
+// D-Bus strings are UTF-8, so bytes that are not (a Latin-1 terminal, say)
+// cannot travel as typed. They go as one ASCII SUBSTITUTE character, a
+// control character the daemon refuses like any other bad answer (asked
+// again, within its limit of tries): the module still judges nothing.
+Secret relayable(Secret answer) {
+    if (is_valid_utf8(answer.view()))
+        return answer;
+    return Secret("\x1a");
+}
+
 struct Module {
     pam_handle_t* handle;
     ModuleOptions options;
@@ -72,7 +82,7 @@ struct Module {
                 auto answer = conversation.ask(message.style, message.text);
                 if (!answer)
                     return answer.error();
-                answers.push_back(std::move(*answer));
+                answers.push_back(relayable(std::move(*answer)));
             } else if (auto told = conversation.tell(message.style, message.text); !told) {
                 return told.error();
             }
