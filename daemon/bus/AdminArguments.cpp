@@ -76,7 +76,7 @@ Result<AuditFilter> read_audit_filter(sd_bus_message* message) {
             std::uint32_t limit = 0;
             if (sd_bus_message_read(message, "v", "u", &limit) < 0)
                 return wrong_type(key, "a uint32");
-            if (limit > kMaxAuditRows)  // BREAKAGE: Limit 0 accepted
+            if (limit == 0 || limit > kMaxAuditRows)
                 return make_error(ErrorCode::InvalidArgument,
                                   "Limit must be between 1 and " + std::to_string(kMaxAuditRows));
             filter.limit = limit;
