@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/EmbeddedFile.h"
+#include "daemon/store/StoreSupport.h"
 
 namespace recoveryd::schema {
 extern const std::vector<recoveryd::EmbeddedFile> kEmbeddedFiles;
@@ -12,15 +13,7 @@ extern const std::vector<recoveryd::EmbeddedFile> kEmbeddedFiles;
 namespace recoveryd {
 namespace {
 
-Result<int> read_user_version(Database& db) {
-    auto statement = db.prepare("PRAGMA user_version");
-    if (!statement)
-        return statement.error();
-    auto row = statement->step();
-    if (!row)
-        return row.error();
-    return static_cast<int>(statement->column_int64(0));
-}
+Result<std::int64_t> read_user_version(Database& db) { return store_support::pragma_int(db, "user_version"); }
 
 // Migration N is the file whose name starts with the zero-padded N.
 Result<void> check_numbering() {

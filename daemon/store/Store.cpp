@@ -49,13 +49,6 @@ Result<void> check_integrity(Database& db) {
     return {};
 }
 
-Result<std::int64_t> pragma_int(Database& db, const std::string& name) {
-    auto value = single_int(db.prepare("PRAGMA " + name));
-    if (!value)
-        return value.error();
-    return value->value_or(-1);
-}
-
 // The full check costs a read of the whole file (0.4 s for a million audit
 // rows, more from a cold disk), and the daemon starts on a login's first
 // call, so it runs only when the file gives a reason: a WAL left with frames

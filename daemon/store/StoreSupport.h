@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 
 #include "common/Result.h"
 #include "daemon/crypto/Digest.h"
@@ -44,6 +45,15 @@ inline Result<std::optional<std::int64_t>> single_int(Result<Statement> statemen
     if (auto rest = statement->run(); !rest)
         return rest.error();
     return value;
+}
+
+// An integer PRAGMA's value (user_version, page_count, ...); -1 when it
+// answers no row.
+inline Result<std::int64_t> pragma_int(Database& db, const std::string& name) {
+    auto value = single_int(db.prepare("PRAGMA " + name));
+    if (!value)
+        return value.error();
+    return value->value_or(-1);
 }
 
 }  // namespace recoveryd::store_support
