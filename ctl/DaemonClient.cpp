@@ -375,7 +375,8 @@ Result<void> DaemonClient::reload_policy() {
     return call_with_strings(bus_.get(), "ReloadPolicy", {});
 }
 
-Result<void> DaemonClient::watch_requests(const std::function<void()>& on_ready, const FiledHandler& on_filed) {
+Result<void> DaemonClient::watch_requests(const std::function<Result<void>()>& on_subscribed,
+                                          const FiledHandler& on_filed) {
     const BlockedSignals blocked{SIGINT, SIGTERM};
     sd_event* raw_event = nullptr;
     int r = sd_event_new(&raw_event);
@@ -394,11 +395,14 @@ Result<void> DaemonClient::watch_requests(const std::function<void()>& on_ready,
     if (r < 0)
         return make_error(ErrorCode::Unavailable,
                           std::string("cannot subscribe to recoveryd's signals: ") + std::strerror(-r));
+    // Signals that arrive during its calls wait in the connection's queue,
+    // which the loop empties first.
+    if (auto ready = on_subscribed(); !ready)
+        return ready.error();
     if ((r = sd_bus_attach_event(bus_.get(), event.get(), SD_EVENT_PRIORITY_NORMAL)) < 0)
         return make_error(ErrorCode::Internal, std::string("cannot watch the bus: ") + std::strerror(-r));
     sd_bus_set_exit_on_disconnect(bus_.get(), 1);  // the loop ends with EXIT_FAILURE
 
-    on_ready();
     r = sd_event_loop(event.get());
     sd_bus_detach_event(bus_.get());
     if (r < 0)

@@ -42,11 +42,13 @@ public:
     Result<void> reload_policy();
 
     // Follows Manager.RequestFiled from whichever process owns recoveryd's
-    // name, so it goes on across daemon restarts. Calls on_ready once the
-    // subscription is in place, then on_filed per signal (which may call
-    // this client again), until SIGINT or SIGTERM (success) or until the bus
+    // name, so it goes on across daemon restarts. Calls on_subscribed once
+    // the subscription is in place (a signal sent from then on is kept for
+    // on_filed, even while on_subscribed calls the daemon; its error ends
+    // the watch at once), then on_filed per signal (which may call this
+    // client again), until SIGINT or SIGTERM (success) or until the bus
     // connection is lost (Unavailable). Blocks both signals while it runs.
-    Result<void> watch_requests(const std::function<void()>& on_ready,
+    Result<void> watch_requests(const std::function<Result<void>()>& on_subscribed,
                                 const std::function<void(const FiledRequest&)>& on_filed);
 
 private:

@@ -96,16 +96,17 @@ int run_watch() {
     if (!client)
         return report_error(client.error());
     // The bus policy keeps RequestFiled from whoever is not allowed to hear
-    // it, so a watch that just subscribed would wait in silence: the daemon
-    // judges the caller first, with a call of its own, before we subscribe.
-    auto open = client->list_requests(RequestFilter{std::string("open"), std::nullopt});
-    if (!open)
-        return report_error(open.error());
-    const std::size_t open_count = open->size();
-    const auto on_ready = [open_count] {
-        std::printf("%s\n%s", kIdentityReminder, open_requests_text(open_count).c_str());
+    // it, so a refused watch would wait in silence: the daemon judges the
+    // caller with a call of its own, made once subscribed, so that a
+    // request filed meanwhile is counted or shown, never missed.
+    const auto on_subscribed = [&client]() -> Result<void> {
+        auto open = client->list_requests(RequestFilter{std::string("open"), std::nullopt});
+        if (!open)
+            return open.error();
+        std::printf("%s\n%s", kIdentityReminder, open_requests_text(open->size()).c_str());
         std::printf("Waiting for requests (Ctrl-C to stop).\n\n");
         std::fflush(stdout);
+        return {};
     };
     // The details are a second call: if it fails (the daemon restarting),
     // the signal's own line is still worth printing.
@@ -121,7 +122,7 @@ int run_watch() {
         std::fputs("\n", stdout);
         std::fflush(stdout);
     };
-    auto watched = client->watch_requests(on_ready, on_filed);
+    auto watched = client->watch_requests(on_subscribed, on_filed);
     if (!watched)
         return report_error(watched.error());
     return kExitOk;

@@ -2,7 +2,8 @@
 // recoveryd on a private dbus-daemon: what each command sends (filters with
 // their types), how it reads the replies (unknown keys skipped, wrong types
 // refused), the daemon's errors as exit statuses (permission denied 4, a
-// refused reload 1), and `watch`: it asks the daemon first and, refused,
+// refused reload 1), and `watch`: it asks the daemon once subscribed (a
+// request filed meanwhile is shown, not lost) and, refused,
 // ends with 4 without waiting (the bus would keep the signals from such a
 // caller, so it would wait in silence); it follows RequestFiled from the
 // owner of recoveryd's name only, across a restart of that owner, and ends
@@ -184,6 +185,12 @@ public:
         run([this] { refuse_list_requests_ = true; });
     }
 
+    // The next ListRequests for the open requests is followed at once by a
+    // RequestFiled, as when a login files one while watch starts.
+    void file_after_next_count() {
+        run([this] { file_after_count_ = true; });
+    }
+
 private:
     // Takes recoveryd's name; after a restart the bus may not yet have seen
     // the old owner go, so queue for it and wait until it is ours.
@@ -280,7 +287,12 @@ private:
             r = append_request(reply.get(), "M2P-8TR", "bob", false);
         if (r < 0 || (r = sd_bus_message_close_container(reply.get())) < 0)
             return r;
-        return sd_bus_send(nullptr, reply.get(), nullptr);
+        if ((r = sd_bus_send(nullptr, reply.get(), nullptr)) < 0)
+            return r;
+        if (filter == "State=s:open;" && std::exchange(self(userdata).file_after_count_, false))
+            r = sd_bus_emit_signal(sd_bus_message_get_bus(m), bus::kObjectPath, bus::kManagerInterface,
+                                   "RequestFiled", "ss", "R9X-2LD", "carol");
+        return r;
     }
 
     static int on_approve(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -356,6 +368,7 @@ private:
     std::string last_call_;
     bool stop_ = false;  // only the daemon's thread reads or writes it
     bool refuse_list_requests_ = false;  // likewise
+    bool file_after_count_ = false;      // likewise
 };
 
 struct World {
@@ -605,8 +618,21 @@ void watch_follows_the_daemon_only(void** state) {
     assert_int_equal(watch.terminate(), kExitOk);
 }
 
-// Refused by the daemon, watch says so and ends: it never subscribes and
-// prints nothing as if it were waiting.
+// A request filed right after watch counted the open ones is shown: watch
+// counts only once subscribed (counting first would lose it).
+void watch_misses_nothing_filed_while_it_starts(void** state) {
+    FakeDaemon& daemon = daemon_of(state);
+    daemon.file_after_next_count();
+    Watcher watch;
+    const std::string start = watch.read_through("Waiting for requests");
+    assert_true(contains(start, "1 open request"));
+    const std::string filed = watch.read_through("request R9X-2LD");
+    assert_true(contains(filed, "Z  request R9X-2LD for \"carol\"\n"));
+    assert_int_equal(watch.terminate(), kExitOk);
+}
+
+// Refused by the daemon, watch says so and ends, printing nothing as if it
+// were waiting.
 void watch_refused_ends_at_once(void** state) {
     FakeDaemon& daemon = daemon_of(state);
     daemon.refuse_list_requests();
@@ -630,6 +656,7 @@ int main() {
         cmocka_unit_test_setup_teardown(audit_verify_reports_a_tampered_log_with_exit_5, set_up, tear_down),
         cmocka_unit_test_setup_teardown(the_daemons_refusals_become_exit_statuses, set_up, tear_down),
         cmocka_unit_test_setup_teardown(watch_follows_the_daemon_only, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(watch_misses_nothing_filed_while_it_starts, set_up, tear_down),
         cmocka_unit_test_setup_teardown(watch_refused_ends_at_once, set_up, tear_down),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
