@@ -14,5 +14,8 @@ inline constexpr const char* kAccountInterface = "io.recoveryd.Recovery1.Account
 inline constexpr const char* kAdminInterface = "io.recoveryd.Recovery1.Admin";
 
 inline constexpr const char* kErrorPrefix = "io.recoveryd.Recovery1.Error.";
+// Not an ErrorCode: only the bus layer gives it (see IdleExit), and the
+// module answers it by calling again.
+inline constexpr const char* kErrorStopping = "io.recoveryd.Recovery1.Error.Stopping";
 
 }  // namespace recoveryd::bus

@@ -58,8 +58,9 @@ int keep_reply(sd_bus_message* reply, void* userdata, sd_bus_error*) noexcept {
 }
 
 // Sends `call` and runs the connection until its reply arrives or the
-// deadline passes. An error reply is returned as an error.
-Result<BusMessagePtr> await_reply(sd_bus* bus, sd_bus_message* call, const Deadline& deadline, const char* method) {
+// deadline passes. An error reply is returned as a reply.
+Result<BusMessagePtr> await_any_reply(sd_bus* bus, sd_bus_message* call, const Deadline& deadline,
+                                      const char* method) {
     std::uint64_t left = deadline.remaining_usec();
     if (left == 0)
         return failed(method, "timed out");
@@ -82,11 +83,19 @@ Result<BusMessagePtr> await_reply(sd_bus* bus, sd_bus_message* call, const Deadl
         if (r < 0 && r != -EINTR)
             return failed(method, r);
     }
-    if (sd_bus_message_is_method_error(reply.get(), nullptr)) {
-        const sd_bus_error* error = sd_bus_message_get_error(reply.get());
+    return reply;
+}
+
+Result<BusMessagePtr> error_reply_as_error(Result<BusMessagePtr> reply, const char* method) {
+    if (reply && sd_bus_message_is_method_error(reply->get(), nullptr)) {
+        const sd_bus_error* error = sd_bus_message_get_error(reply->get());
         return failed(method, error != nullptr && error->name != nullptr ? error->name : "error reply");
     }
     return reply;
+}
+
+Result<BusMessagePtr> await_reply(sd_bus* bus, sd_bus_message* call, const Deadline& deadline, const char* method) {
+    return error_reply_as_error(await_any_reply(bus, call, deadline, method), method);
 }
 
 // The bus daemon stamps every message with its sender's unique name; only
@@ -117,19 +126,13 @@ Result<void> check_sender_is_root(sd_bus* bus, sd_bus_message* reply, const Dead
     return {};
 }
 
-// One call on a connection of its own: connect, build, send, await the
-// reply, check its sender, parse it; all by one deadline. The connection
-// is closed when this returns.
-template <typename T, typename Build, typename Parse>
-Result<T> call(const std::string& address, std::uint64_t timeout_usec, const char* path, const char* interface,
-               const char* method, bool sensitive, Build&& build, Parse&& parse) {
-    const Deadline deadline = Deadline::after_usec(timeout_usec);
-    auto bus = connect(address, method);
-    if (!bus)
-        return bus.error();
+// Builds a call to recoveryd, marked sensitive if it carries secrets.
+template <typename Build>
+Result<BusMessagePtr> new_call(sd_bus* bus, const char* path, const char* interface, const char* method,
+                               bool sensitive, Build& build) {
     sd_bus_message* raw = nullptr;
-    int r = sd_bus_message_new_method_call(bus->get(), &raw, bus::kServiceName, path, interface, method);
-    const BusMessagePtr message(raw);
+    int r = sd_bus_message_new_method_call(bus, &raw, bus::kServiceName, path, interface, method);
+    BusMessagePtr message(raw);
     // Marked before anything is appended: sd-bus then wipes the message
     // when it is freed, on every path.
     if (r >= 0 && sensitive)
@@ -138,7 +141,36 @@ Result<T> call(const std::string& address, std::uint64_t timeout_usec, const cha
         r = build(message.get());
     if (r < 0)
         return make_error(ErrorCode::Internal, std::string("cannot build ") + method);
-    auto reply = await_reply(bus->get(), message.get(), deadline, method);
+    return message;
+}
+
+// One call on a connection of its own: connect, build, send, await the
+// reply, check its sender, parse it; all by one deadline. The connection
+// is closed when this returns.
+//
+// An instance that is giving up the name for idleness answers Error.Stopping
+// to what it cannot serve (a new flow). It sent that answer after its
+// ReleaseName, and the bus handles each connection's messages in order, so
+// by now the name has no owner: the same call once more reaches the next
+// instance, which the bus starts.
+template <typename T, typename Build, typename Parse>
+Result<T> call(const std::string& address, std::uint64_t timeout_usec, const char* path, const char* interface,
+               const char* method, bool sensitive, Build&& build, Parse&& parse) {
+    const Deadline deadline = Deadline::after_usec(timeout_usec);
+    auto bus = connect(address, method);
+    if (!bus)
+        return bus.error();
+    auto message = new_call(bus->get(), path, interface, method, sensitive, build);
+    if (!message)
+        return message.error();
+    auto reply = await_any_reply(bus->get(), message->get(), deadline, method);
+    if (reply && sd_bus_message_is_method_error(reply->get(), bus::kErrorStopping)) {
+        message = new_call(bus->get(), path, interface, method, sensitive, build);
+        if (!message)
+            return message.error();
+        reply = await_any_reply(bus->get(), message->get(), deadline, method);
+    }
+    reply = error_reply_as_error(std::move(reply), method);
     if (!reply)
         return reply.error();
     if (auto root = check_sender_is_root(bus->get(), reply->get(), deadline, method); !root)

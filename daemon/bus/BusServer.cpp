@@ -105,9 +105,10 @@ int BusServer::on_start_flow(sd_bus_message* message, void* userdata, sd_bus_err
             return reply_with_error(error, caller.error());
         // Giving up the name for idleness: later calls reach a new instance,
         // which would not know this flow. Rare: it takes a call in the
-        // moment between the release and its answer.
+        // moment between the release and its answer. The module calls
+        // again, and the bus starts the next instance.
         if (self.idle_exit_ && self.idle_exit_->leaving())
-            return reply_with_error(error, make_error(ErrorCode::Unavailable, "recoveryd is stopping; try again"));
+            return sd_bus_error_set(error, bus::kErrorStopping, "recoveryd is stopping; call again");
         auto user = read_user_name(message);
         if (!user)
             return reply_with_error(error, user.error());

@@ -10,6 +10,7 @@
 // with 0 on SIGTERM. The stand-in answers from a thread of its own; the only time
 // limits are generous bounds that keep a broken build from hanging.
 #include "tests/unit/UnitTest.h"
+#include "tests/unit/PrivateBus.h"
 #include "tests/unit/test_ctl_output.h"
 
 #include <csignal>
@@ -55,43 +56,6 @@ void must(bool ok, const char* what) {
         std::abort();
     }
 }
-
-// A dbus-daemon of the test's own, named by DBUS_SYSTEM_BUS_ADDRESS.
-class PrivateBus {
-public:
-    PrivateBus() {
-        int address_pipe[2];
-        assert_int_equal(pipe2(address_pipe, O_CLOEXEC), 0);
-        pid_ = fork();
-        assert_true(pid_ >= 0);
-        if (pid_ == 0) {
-            prctl(PR_SET_PDEATHSIG, SIGKILL);  // no stray bus if the test dies
-            dup2(address_pipe[1], 3);
-            const std::string listen = "--address=unix:path=" + (dir_ / "bus").string();
-            execlp("dbus-daemon", "dbus-daemon", "--session", "--nofork", "--nopidfile", listen.c_str(),
-                   "--print-address=3", static_cast<char*>(nullptr));
-            _exit(127);
-        }
-        close(address_pipe[1]);
-        std::string address;
-        char c = 0;
-        while (read(address_pipe[0], &c, 1) == 1 && c != '\n')
-            address += c;
-        close(address_pipe[0]);
-        assert_false(address.empty());
-        setenv("DBUS_SYSTEM_BUS_ADDRESS", address.c_str(), 1);
-    }
-    ~PrivateBus() {
-        kill(pid_, SIGTERM);
-        waitpid(pid_, nullptr, 0);
-    }
-    PrivateBus(const PrivateBus&) = delete;
-    PrivateBus& operator=(const PrivateBus&) = delete;
-
-private:
-    TempDir dir_{"ctl-bus"};
-    pid_t pid_ = -1;
-};
 
 BusPtr connect_to_test_bus() {
     sd_bus* raw = nullptr;
