@@ -56,6 +56,16 @@ Result<void> prepare_state_directory() {
 int serve(Policy loaded) {
     if (::geteuid() != 0)
         return fail("must run as root");
+    // Blocked until the process ends, not only while the loop runs: a second
+    // SIGTERM during the teardown (a reset finishing its rewrite, the store
+    // closing) must not kill the daemon half way. Blocked before any
+    // thread starts: threads inherit the mask.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    if (pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr) != 0)
+        return fail("cannot block signals");
     // One malloc arena for all threads: the workers allocate little, and an
     // arena each cost resident memory the idle daemon never uses again.
     mallopt(M_ARENA_MAX, 1);
@@ -85,7 +95,7 @@ int serve(Policy loaded) {
         return fail("cannot create the event loop");
     const EventPtr event(raw_event);
     for (const int sig : {SIGTERM, SIGINT})
-        if (sd_event_add_signal(raw_event, nullptr, sig | SD_EVENT_SIGNAL_PROCMASK, nullptr, nullptr) < 0)
+        if (sd_event_add_signal(raw_event, nullptr, sig, nullptr, nullptr) < 0)
             return fail("cannot handle signals");
 
     auto server = BusServer::start(raw_event, services);

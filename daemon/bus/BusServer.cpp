@@ -50,6 +50,12 @@ Result<std::unique_ptr<BusServer>> BusServer::start(sd_event* event, Services& s
     return server;
 }
 
+BusServer::~BusServer() {
+    workers_.reset();
+    shadow_writer_.reset();
+    hooks_.reset();
+}
+
 bool BusServer::idle() const {
     return flows_->idle() && workers_->idle() && shadow_writer_->idle() && hooks_->idle();
 }

@@ -31,6 +31,11 @@ public:
     // takes the well-known name, so no call can arrive before the objects.
     // Ends the loop with 0 once idle for the policy's [Daemon] IdleExitSec.
     static Result<std::unique_ptr<BusServer>> start(sd_event* event, Services& services);
+    // Once the loop has ended: lets the jobs running now finish while the
+    // objects they use are still there, drops the queued ones.
+    ~BusServer();
+    BusServer(const BusServer&) = delete;
+    BusServer& operator=(const BusServer&) = delete;
 
     // Nothing in progress: no flow, no job on a worker or the shadow
     // writer, no hook running (an Admin.VerifyAudit walk is a worker's job).
@@ -45,9 +50,9 @@ private:
 
     BusPtr bus_;
     Services& services_;
-    // Declared before what uses them: members are destroyed in reverse, so
-    // the objects leave the bus first, then the workers stop, waiting for
-    // the work in progress (a shadow rewrite is never cut off).
+    // Stopped first, by ~BusServer: a running job uses the objects below (an
+    // admin reset runs on the Admin object's service), and no completion
+    // runs after the loop has ended, so nothing calls the objects back.
     std::unique_ptr<WorkerPool> workers_;
     std::unique_ptr<WorkerPool> shadow_writer_;
     std::unique_ptr<WorkerPool> hooks_;
