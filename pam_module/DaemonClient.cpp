@@ -98,19 +98,15 @@ Result<BusMessagePtr> await_reply(sd_bus* bus, sd_bus_message* call, const Deadl
     return error_reply_as_error(await_any_reply(bus, call, deadline, method), method);
 }
 
-// The bus daemon stamps every message with its sender's unique name; only
-// a sender running as root may speak for recoveryd.
-Result<void> check_sender_is_root(sd_bus* bus, sd_bus_message* reply, const Deadline& deadline,
-                                  const char* method) {
-    const char* sender = sd_bus_message_get_sender(reply);
-    if (sender == nullptr)
-        return bad_reply("no sender");
+// Whether the connection `name` (a unique name) runs as root, as the bus
+// daemon says.
+Result<void> check_runs_as_root(sd_bus* bus, const char* name, const Deadline& deadline, const char* method) {
     sd_bus_message* raw = nullptr;
     int r = sd_bus_message_new_method_call(bus, &raw, kBusDriver, "/org/freedesktop/DBus", kBusDriver,
                                            "GetConnectionUnixUser");
     const BusMessagePtr query(raw);
     if (r >= 0)
-        r = sd_bus_message_append(query.get(), "s", sender);
+        r = sd_bus_message_append(query.get(), "s", name);
     if (r < 0)
         return failed(method, r);
     auto answer = await_reply(bus, query.get(), deadline, method);
@@ -120,10 +116,38 @@ Result<void> check_sender_is_root(sd_bus* bus, sd_bus_message* reply, const Dead
     std::uint32_t uid = 0;
     if (answered_by == nullptr || std::strcmp(answered_by, kBusDriver) != 0 ||
         sd_bus_message_read(answer->get(), "u", &uid) <= 0)
-        return failed(method, "the bus did not say who sent the reply");
+        return failed(method, "the bus did not say who runs recoveryd");
     if (uid != 0)
-        return failed(method, "the reply came from a process not running as root");
+        return failed(method, "recoveryd's bus name is held by a process not running as root");
     return {};
+}
+
+// The unique name that owns recoveryd's name now, checked to run as root
+// before anything is sent to it; empty when nobody owns it (the call will
+// start recoveryd: its reply is checked instead). A unique name is never
+// reused, so a reply from it needs no second check, even if its sender has
+// exited since (a daemon told to stop leaves once its last reply is out).
+Result<std::string> root_owner(sd_bus* bus, const Deadline& deadline, const char* method) {
+    sd_bus_message* raw = nullptr;
+    int r = sd_bus_message_new_method_call(bus, &raw, kBusDriver, "/org/freedesktop/DBus", kBusDriver,
+                                           "GetNameOwner");
+    const BusMessagePtr query(raw);
+    if (r >= 0)
+        r = sd_bus_message_append(query.get(), "s", bus::kServiceName);
+    if (r < 0)
+        return failed(method, r);
+    auto answer = await_any_reply(bus, query.get(), deadline, method);
+    if (!answer)
+        return answer.error();
+    if (sd_bus_message_is_method_error(answer->get(), "org.freedesktop.DBus.Error.NameHasNoOwner"))
+        return std::string();
+    answer = error_reply_as_error(std::move(*answer), method);
+    const char* owner = nullptr;
+    if (!answer || sd_bus_message_read(answer->get(), "s", &owner) <= 0 || owner == nullptr)
+        return failed(method, "the bus did not say who owns recoveryd's name");
+    if (auto root = check_runs_as_root(bus, owner, deadline, method); !root)
+        return root.error();
+    return std::string(owner);
 }
 
 // Builds a call to recoveryd, marked sensitive if it carries secrets.
@@ -144,9 +168,9 @@ Result<BusMessagePtr> new_call(sd_bus* bus, const char* path, const char* interf
     return message;
 }
 
-// One call on a connection of its own: connect, build, send, await the
-// reply, check its sender, parse it; all by one deadline. The connection
-// is closed when this returns.
+// One call on a connection of its own: connect, check who owns the name,
+// build, send, await the reply, parse it; all by one deadline. The
+// connection is closed when this returns.
 //
 // An instance that is giving up the name for idleness answers Error.Stopping
 // to what it cannot serve (a new flow). It sent that answer after its
@@ -160,6 +184,9 @@ Result<T> call(const std::string& address, std::uint64_t timeout_usec, const cha
     auto bus = connect(address, method);
     if (!bus)
         return bus.error();
+    auto owner = root_owner(bus->get(), deadline, method);
+    if (!owner)
+        return owner.error();
     auto message = new_call(bus->get(), path, interface, method, sensitive, build);
     if (!message)
         return message.error();
@@ -173,8 +200,12 @@ Result<T> call(const std::string& address, std::uint64_t timeout_usec, const cha
     reply = error_reply_as_error(std::move(reply), method);
     if (!reply)
         return reply.error();
-    if (auto root = check_sender_is_root(bus->get(), reply->get(), deadline, method); !root)
-        return root.error();
+    const char* sender = sd_bus_message_get_sender(reply->get());
+    if (sender == nullptr)
+        return bad_reply("no sender");
+    if (*owner != sender)  // a new instance: started by this call, or after a Stopping
+        if (auto root = check_runs_as_root(bus->get(), sender, deadline, method); !root)
+            return root.error();
     return parse(reply->get());
 }
 

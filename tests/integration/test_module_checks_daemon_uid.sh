@@ -1,7 +1,8 @@
-# The module acts only on replies whose sender runs as root. Here the bus
+# The module talks only to a recoveryd that runs as root. Here the bus
 # policy lets alice own recoveryd's name, and a fake daemon run by alice
-# offers recovery and answers "succeeded" at once: the module refuses it. The same fake run by
-# root is believed, which shows the fake itself works.
+# offers recovery and answers "succeeded" at once: the module asks the bus
+# who owns the name before each call and sends it nothing. The same fake
+# run by root is believed, which shows the fake itself works.
 source "$(dirname "$0")/lib.sh"
 
 cat > "$WORK/alice-owns.conf" <<'CONF'
@@ -24,13 +25,13 @@ run_pam module-only alice as-root yes
 fake_stop
 assert_eq PAM_SUCCESS "$RESULT" "result when a root process answers 'succeeded'"
 
-# Its first answer (MayOffer: true) is not believed: no offer, nothing
-# started, nothing said (PAM_IGNORE; PAM_PERM_DENIED with the module alone).
+# Not even MayOffer goes to alice's process: no offer, nothing started,
+# nothing said (PAM_IGNORE; PAM_PERM_DENIED with the module alone).
 fake_start succeed alice
 run_pam module-only alice as-alice yes
 fake_stop
-assert_contains "$WORK/fake.out" "MayOffer"  # alice's fake did get the call
-assert_eq PAM_PERM_DENIED "$RESULT" "result when alice's process answers MayOffer"
-[[ ! -s $WORK/as-alice.transcript ]] || { cat "$WORK/as-alice.transcript"; fail "the module acted on alice's reply"; }
-assert_not_contains "$WORK/fake.out" "StartFlow"  # its MayOffer reply was not acted on
+assert_eq PAM_PERM_DENIED "$RESULT" "result when alice's process holds the name"
+[[ ! -s $WORK/as-alice.transcript ]] || { cat "$WORK/as-alice.transcript"; fail "the module acted on alice's process"; }
+assert_not_contains "$WORK/fake.out" "MayOffer"
+assert_not_contains "$WORK/fake.out" "StartFlow"
 echo PASS
