@@ -53,6 +53,13 @@ Result<void> prepare_state_directory() {
     return {};
 }
 
+// SIGTERM, SIGINT: leave as after an idle period, once the work in
+// progress has answered its caller.
+int on_stop_signal(sd_event_source*, const struct signalfd_siginfo*, void* userdata) {
+    static_cast<BusServer*>(userdata)->stop();
+    return 0;
+}
+
 int serve(Policy loaded) {
     if (::geteuid() != 0)
         return fail("must run as root");
@@ -94,13 +101,13 @@ int serve(Policy loaded) {
     if (sd_event_default(&raw_event) < 0)
         return fail("cannot create the event loop");
     const EventPtr event(raw_event);
-    for (const int sig : {SIGTERM, SIGINT})
-        if (sd_event_add_signal(raw_event, nullptr, sig, nullptr, nullptr) < 0)
-            return fail("cannot handle signals");
-
     auto server = BusServer::start(raw_event, services);
     if (!server)
         return fail(server.error().message);
+    // A signal that came during the start-up waits, blocked, until these.
+    for (const int sig : {SIGTERM, SIGINT})
+        if (sd_event_add_signal(raw_event, nullptr, sig, on_stop_signal, server->get()) < 0)
+            return fail("cannot handle signals");
     sd_notify(0, "READY=1\nSTATUS=Serving io.recoveryd.Recovery1");
     std::fprintf(stderr, "recoveryd: serving io.recoveryd.Recovery1\n");
     // 0 after SIGTERM/SIGINT or an idle exit; EXIT_FAILURE when the bus

@@ -43,7 +43,7 @@ Result<std::unique_ptr<BusServer>> BusServer::start(sd_event* event, Services& s
                            r);
     auto idle_exit = IdleExit::start(
         event, raw, bus::kServiceName, [&services] { return services.policy.get()->daemon.idle_exit; },
-        [self = server.get()] { return self->idle(); });
+        [self = server.get()] { return self->idle(); }, [self = server.get()] { return self->settled(); });
     if (!idle_exit)
         return idle_exit.error();
     server->idle_exit_ = std::move(idle_exit.value());
@@ -58,6 +58,12 @@ BusServer::~BusServer() {
 
 bool BusServer::idle() const {
     return flows_->idle() && workers_->idle() && shadow_writer_->idle() && hooks_->idle();
+}
+
+// Hooks are not waited for: the one running finishes in ~BusServer, and
+// one queued is dropped (its event's audit row is already written).
+bool BusServer::settled() const {
+    return flows_->settled() && workers_->idle() && shadow_writer_->idle();
 }
 
 Result<void> BusServer::export_objects(sd_event* event) {

@@ -40,6 +40,13 @@ public:
     // Nothing in progress: no flow, no job on a worker or the shadow
     // writer, no hook running (an Admin.VerifyAudit walk is a worker's job).
     bool idle() const;
+    // Nothing in progress that ends by itself: no job (or its completion)
+    // and no paced verdict; flows may be open, waiting for a person.
+    bool settled() const;
+
+    // SIGTERM: give up the name, then end the loop with 0 once settled, so
+    // a rotation in progress still answers its login (see IdleExit::stop).
+    void stop() { idle_exit_->stop(); }
 
 private:
     BusServer(BusPtr bus, Services& services) : bus_(std::move(bus)), services_(services) {}

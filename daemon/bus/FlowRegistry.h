@@ -55,7 +55,10 @@ public:
     Result<void> start(const PendingCall& call, std::string user, FlowContext context);
     std::size_t size() const { return flows_.size(); }
     // No flow open, no verdict waiting for its time, no flow left to remove.
-    bool idle() const { return flows_.empty() && paced_.empty() && retired_.empty(); }
+    bool idle() const { return flows_.empty() && settled(); }
+    // No verdict waiting for its time, no flow left to remove: what is open
+    // waits for a person (for a daemon told to stop).
+    bool settled() const { return paced_.empty() && retired_.empty(); }
 
 private:
     struct Entry;

@@ -16,8 +16,9 @@ uint64_t now_usec(sd_event* event) {
 }  // namespace
 
 Result<std::unique_ptr<IdleExit>> IdleExit::start(sd_event* event, sd_bus* bus, const char* name, Period period,
-                                                  Idle idle) {
-    std::unique_ptr<IdleExit> self(new IdleExit(event, bus, name, std::move(period), std::move(idle)));
+                                                  Idle idle, Settled settled) {
+    std::unique_ptr<IdleExit> self(
+        new IdleExit(event, bus, name, std::move(period), std::move(idle), std::move(settled)));
     self->quiet_since_ = now_usec(event);
     sd_bus_slot* filter = nullptr;
     if (sd_bus_add_filter(bus, &filter, on_message, self.get()) < 0)
@@ -85,6 +86,18 @@ int IdleExit::on_quiet(sd_event_source*, uint64_t, void* userdata) {
     return 0;
 }
 
+void IdleExit::stop() {
+    if (stopping_)
+        return;  // a second SIGTERM: already on the way out
+    stopping_ = true;
+    if (!leaving_)
+        leave();
+    if (!leaving_)  // the name could not be released: nothing more to wait for
+        sd_event_exit(event_, EXIT_SUCCESS);
+    else if (released_)
+        exit_if_drained();
+}
+
 void IdleExit::leave() {
     leaving_ = true;
     sd_bus_slot* slot = nullptr;
@@ -98,7 +111,8 @@ void IdleExit::leave() {
         return;
     }
     release_call_.reset(slot);
-    std::fprintf(stderr, "recoveryd: idle; releasing the bus name and exiting\n");
+    std::fprintf(stderr, stopping_ ? "recoveryd: stopping; releasing the bus name and exiting\n"
+                                   : "recoveryd: idle; releasing the bus name and exiting\n");
 }
 
 int IdleExit::on_name_released(sd_bus_message*, void* userdata, sd_bus_error*) {
@@ -109,7 +123,7 @@ int IdleExit::on_name_released(sd_bus_message*, void* userdata, sd_bus_error*) {
 }
 
 void IdleExit::exit_if_drained() {
-    if (idle_())
+    if (stopping_ ? settled_() : idle_())
         sd_event_exit(event_, EXIT_SUCCESS);
 }
 

@@ -5,7 +5,8 @@
 // caller's `idle` says what is). Then it releases the bus name first, answers
 // what was already queued for it, waits for the work that started, and ends
 // the event loop with 0. A call sent after the release starts a new instance.
-// See docs/decisions/daemon.md, "Idle exit".
+// SIGTERM leaves the same way (stop()), without the quiet period, and waits
+// only for work that ends by itself. See docs/decisions/daemon.md, "Idle exit".
 
 #include <chrono>
 #include <cstdint>
@@ -24,9 +25,12 @@ public:
     using Period = std::function<std::chrono::seconds()>;
     // True when nothing is in progress (flows, jobs, hooks).
     using Idle = std::function<bool()>;
+    // True when nothing is in progress that ends by itself (a job, its
+    // completion, a paced reply): flows waiting for a person do not count.
+    using Settled = std::function<bool()>;
 
     static Result<std::unique_ptr<IdleExit>> start(sd_event* event, sd_bus* bus, const char* name, Period period,
-                                                   Idle idle);
+                                                   Idle idle, Settled settled);
     IdleExit(const IdleExit&) = delete;
     IdleExit& operator=(const IdleExit&) = delete;
 
@@ -34,9 +38,19 @@ public:
     // need this instance for (a new flow would be unreachable).
     bool leaving() const { return leaving_; }
 
+    // Told to stop (SIGTERM): release the name now, answer what is queued,
+    // let the work in progress reach its caller (a rotation's verdict), then
+    // end the loop with 0.
+    void stop();
+
 private:
-    IdleExit(sd_event* event, sd_bus* bus, const char* name, Period period, Idle idle)
-        : event_(event), bus_(bus), name_(name), period_(std::move(period)), idle_(std::move(idle)) {}
+    IdleExit(sd_event* event, sd_bus* bus, const char* name, Period period, Idle idle, Settled settled)
+        : event_(event),
+          bus_(bus),
+          name_(name),
+          period_(std::move(period)),
+          idle_(std::move(idle)),
+          settled_(std::move(settled)) {}
 
     static int on_message(sd_bus_message* message, void* userdata, sd_bus_error* error);
     static int on_dispatched(sd_event_source* source, void* userdata);
@@ -53,9 +67,11 @@ private:
     const char* name_;
     Period period_;
     Idle idle_;
+    Settled settled_;
     uint64_t quiet_since_ = 0;  // CLOCK_MONOTONIC µs
     bool leaving_ = false;      // ReleaseName sent
     bool released_ = false;     // its reply arrived: everything queued before it has been dispatched
+    bool stopping_ = false;     // stop() was called: exit once settled, not once idle
     BusSlotPtr filter_;
     BusSlotPtr release_call_;
     EventSourcePtr timer_;

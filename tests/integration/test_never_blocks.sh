@@ -1,7 +1,8 @@
 # The daemon's event loop never blocks (DESIGN.md, "Event loop"): while a
 # password rotation waits for the password database lock that another
 # program holds, Peer.Ping and Account.GetStatus are answered. And a daemon
-# told to stop waits for that rotation to finish before it exits.
+# told to stop waits for that rotation to finish, and answers the login,
+# before it exits.
 source "$(dirname "$0")/lib.sh"
 
 sandbox up
@@ -36,6 +37,10 @@ eval "exec ${LOCK[1]}>&-"  # the other program lets go
 for _ in $(seq 100); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
 ! kill -0 "$daemon_pid" 2>/dev/null || fail "recoveryd did not exit after the rotation"
 wait "$recovery" || true
+# Told, not cut off: the rotation's reply reached the login (its sender had
+# left the bus by then, which the module must accept from the owner it
+# checked before it called).
+assert_contains "$WORK/story.transcript" "Your password has been changed. Sign in with your new password."
 assert_eq 1 "$(audit "action = 'password.rotate' AND outcome = 'ok'")" "finished rotations"
 password_works alice while-locked-pw-1 || fail "the rotation did not complete"
 echo PASS
