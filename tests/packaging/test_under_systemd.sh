@@ -70,8 +70,14 @@ if [[ ! -x $root/lib/systemd/systemd || $(cat "$root.packages" 2>/dev/null) != "
     rm -rf "$root.partial" "$root.packages" "$root"
     mirror=${RECOVERYD_DEBIAN_MIRROR:-http://deb.debian.org/debian}
     debootstrap --variant=minbase --include="$packages" bookworm "$root.partial" "$mirror" \
-        > "$root.log" 2>&1 ||
-        { echo "SKIP: debootstrap could not build bookworm from $mirror (see $root.log)"; exit 77; }
+        > "$root.log" 2>&1 || {
+        # A name no package has is a mistake in a declaration, not a
+        # missing mirror.
+        grep "Couldn't find these debs" "$root.log" >&2 &&
+            fail "a declared dependency is not in bookworm (the testbed would lack it): $packages"
+        echo "SKIP: debootstrap could not build bookworm from $mirror (see $root.log)"
+        exit 77
+    }
     echo recoveryd-test > "$root.partial/etc/hostname"
     # No sources: offline, the runner's closing apt-get update would fail on
     # the mirror (and retry for minutes); apt still knows what is installed.
@@ -116,25 +122,26 @@ inside() { nsenter -t "$leader" -a "$@"; }
 # The autopkgtest, run by autopkgtest with the null virtualisation server:
 # the booted container is itself the throwaway testbed (--ephemeral: thrown
 # away at power-off), so the runner needs no qemu or lxc, which would not
-# nest here anyway. A clean environment, as a CI job's.
+# nest here anyway (null offers isolation-machine, which the test's
+# isolation-container accepts). A clean environment, as a CI job's.
 inside env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 sh -c 'exec autopkgtest \
-    --summary-file=/run/autopkgtest.summary --output-dir=/run/autopkgtest.out \
-    /mnt/debs/libpam-recovery_*.deb /mnt/debs/recoveryd_*.deb /mnt/source -- null' \
+    --summary-file=/run/autopkgtest.summary /mnt/debs/libpam-recovery_*.deb /mnt/debs/recoveryd_*.deb \
+    /mnt/source -- null' \
     > "$work/autopkgtest" 2>&1 && runner_status=0 || runner_status=$?
 # man autopkgtest, EXIT STATUS; anything but a pass of every test fails.
 case $runner_status in
     0) outcome= ;;
-    2 | 6 | 8) outcome="a test was skipped: its Restrictions or Depends cannot be met by the testbed" ;;
+    2 | 6 | 8) outcome="a test was skipped (a Restriction the testbed cannot meet?) or a flaky one failed" ;;
     4) outcome="a test failed" ;;
     12 | 14) outcome="erroneous package: the .debs or a test's Depends could not be installed" ;;
     16) outcome="testbed failure" ;;
     *) outcome="the runner failed (bad usage or an unexpected error)" ;;
 esac
 [[ -z $outcome ]] ||
-    fail "autopkgtest exited $runner_status, $outcome; its output ends with:
-$(tail -n 60 "$work/autopkgtest")
---- summary:
-$(inside cat /run/autopkgtest.summary 2>&1)"
+    fail "autopkgtest exited $runner_status, $outcome. Summary:
+$(inside cat /run/autopkgtest.summary 2>&1)
+--- the runner's output ends with (dpkg's progress lines left out):
+$(grep -v '^(Reading database' "$work/autopkgtest" | tail -n 50)"
 inside cat /run/autopkgtest.summary > "$work/summary"
 grep -Eq '^recover +PASS' "$work/summary" || fail "autopkgtest did not report recover as PASS: $(cat "$work/summary")"
 for package in libpam-recovery recoveryd; do
