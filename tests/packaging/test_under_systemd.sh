@@ -3,13 +3,14 @@
 # them: a minimal bookworm (debootstrap, cached in ROOT-CACHE) booted
 # with systemd-nspawn (--ephemeral: every run starts from the clean tree;
 # its own network namespace, loopback only), and inside it
-#   - both .debs installed with dpkg -i,
-#   - the first call starts recoveryd.service through systemd (bus
-#     activation with SystemdService=), and the daemon runs under the
-#     unit's sandbox: only CAP_CHOWN, no new privileges, a seccomp filter,
-#   - systemd-analyze security rates the loaded unit at 1.5 or below,
-#   - the autopkgtest (debian/tests/recover) recovers an account through
+#   - the real autopkgtest runner runs debian/tests/control against both
+#     .debs, as Debian's CI does: it installs them and the tests' Depends
+#     with apt, then runs recover, which recovers an account through
 #     common-auth, the unit writing /etc/shadow from inside its sandbox,
+#   - a call starts recoveryd.service through systemd (bus activation with
+#     SystemdService=), and the daemon runs under the unit's sandbox: only
+#     CAP_CHOWN, no new privileges, a seccomp filter,
+#   - systemd-analyze security rates the loaded unit at 1.5 or below,
 #   - with IdleExitSec = 2 the unit stops by itself, successfully, and the
 #     next call starts it again.
 #   test_under_systemd.sh DEBS-DIR ROOT-CACHE   (DEBS-DIR: the output of build-debs)
@@ -30,18 +31,59 @@ compgen -G "$debs/recoveryd_*.deb" >/dev/null && compgen -G "$debs/libpam-recove
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# What the packages and the autopkgtest need, present before dpkg -i: the
-# container has no network to fetch them.
-packages=dbus,systemd,systemd-sysv,libpam-runtime,libpam-modules,passwd,login,util-linux,procps,pamtester
-packages+=,cracklib-runtime,libsodium23,libsqlite3-0,libinih1,libpwquality1,libselinux1,libsystemd0,libcrypt1
-if [[ ! -x $root/lib/systemd/systemd ]]; then
-    rm -rf "$root.partial"
+# package_names: the package names in a Depends field on stdin, one a line.
+# Left out: alternatives (dbus-system-bus | default-dbus-system-bus is
+# virtual; dbus, which boots with the container, provides it) and the
+# runner's own @ names (the .debs under test).
+package_names() {
+    tr '\n' ' ' | tr ',' '\n' | grep -v '|' |
+        sed -E 's/\(.*\)|\[.*\]|<.*>|:[a-z0-9]+//g; s/[[:space:]]//g' | grep -Ev '^(@.*)?$' || true
+}
+# field_values FIELD FILE: FIELD's value in every deb822 stanza of FILE,
+# continuation lines included.
+field_values() {
+    awk -v field="$1" '/^#/ { next }
+        tolower($0) ~ "^" tolower(field) ":" { sub(/^[^:]*:/, ""); on = 1; print; next }
+        /^[ \t]/ && on { print; next }
+        { on = 0 }' "$2"
+}
+
+# The container has no network: all that apt will need is installed before
+# it boots. Listed here only what the container and the runner need (it
+# unpacks a source tree with dpkg-source, from dpkg-dev, as a .dsc on CI);
+# the rest is read from what the packages and their tests declare, so that a
+# dependency missing from debian/control or debian/tests/control is missing
+# from the testbed too and the run fails, as it would on Debian's CI.
+own=$(for deb in "$debs"/libpam-recovery_*.deb "$debs"/recoveryd_*.deb; do dpkg-deb -f "$deb" Package; done)
+packages=$( {
+    printf '%s\n' dbus systemd systemd-sysv autopkgtest dpkg-dev
+    for deb in "$debs"/libpam-recovery_*.deb "$debs"/recoveryd_*.deb; do
+        dpkg-deb -f "$deb" Pre-Depends | package_names
+        dpkg-deb -f "$deb" Depends | package_names
+    done
+    field_values Depends "$source_dir/debian/tests/control" | package_names
+} | grep -vxF "$own" | sort -u | paste -sd, -)
+
+# The cache holds the root together with the list it was built from
+# ($root.packages): another list builds it again.
+if [[ ! -x $root/lib/systemd/systemd || $(cat "$root.packages" 2>/dev/null) != "$packages" ]]; then
+    rm -rf "$root.partial" "$root.packages" "$root"
     mirror=${RECOVERYD_DEBIAN_MIRROR:-http://deb.debian.org/debian}
     debootstrap --variant=minbase --include="$packages" bookworm "$root.partial" "$mirror" \
-        > "$root.log" 2>&1 ||
-        { echo "SKIP: debootstrap could not build bookworm from $mirror (see $root.log)"; exit 77; }
+        > "$root.log" 2>&1 || {
+        # A name no package has is a mistake in a declaration, not a
+        # missing mirror.
+        grep "Couldn't find these debs" "$root.log" >&2 &&
+            fail "a declared dependency is not in bookworm (the testbed would lack it): $packages"
+        echo "SKIP: debootstrap could not build bookworm from $mirror (see $root.log)"
+        exit 77
+    }
     echo recoveryd-test > "$root.partial/etc/hostname"
+    # No sources: offline, the runner's closing apt-get update would fail on
+    # the mirror (and retry for minutes); apt still knows what is installed.
+    : > "$root.partial/etc/apt/sources.list"
     mv "$root.partial" "$root"
+    echo "$packages" > "$root.packages"
 fi
 
 work=$(mktemp -d /tmp/recoveryd-systemd-XXXXXX)
@@ -60,7 +102,7 @@ trap cleanup EXIT
 
 setsid systemd-nspawn --directory="$root" --ephemeral --boot --register=no --keep-unit --private-network \
     --console=pipe --machine=recoveryd-test --bind-ro="$debs:/mnt/debs" \
-    --bind-ro="$source_dir/debian/tests:/mnt/tests" < /dev/null > "$work/boot.log" 2>&1 &
+    --bind-ro="$source_dir/debian:/mnt/source/debian" < /dev/null > "$work/boot.log" 2>&1 &
 nspawn=$!
 
 # The container's PID 1 is nspawn's child; systemd says when booting is over.
@@ -77,11 +119,40 @@ inside() { nsenter -t "$leader" -a "$@"; }
 [[ $(inside systemctl is-system-running) =~ ^(running|degraded)$ ]] ||
     fail "the container did not finish booting: $(inside systemctl is-system-running 2>&1)"
 
-inside sh -c 'dpkg -i /mnt/debs/libpam-recovery_*.deb /mnt/debs/recoveryd_*.deb' > "$work/dpkg" 2>&1 ||
-    fail "dpkg -i failed: $(cat "$work/dpkg")"
+# The autopkgtest, run by autopkgtest with the null virtualisation server:
+# the booted container is itself the throwaway testbed (--ephemeral: thrown
+# away at power-off), so the runner needs no qemu or lxc, which would not
+# nest here anyway (null offers isolation-machine, which the test's
+# isolation-container accepts). A clean environment, as a CI job's.
+inside env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 sh -c 'exec autopkgtest \
+    --summary-file=/run/autopkgtest.summary /mnt/debs/libpam-recovery_*.deb /mnt/debs/recoveryd_*.deb \
+    /mnt/source -- null' \
+    > "$work/autopkgtest" 2>&1 && runner_status=0 || runner_status=$?
+# man autopkgtest, EXIT STATUS; anything but a pass of every test fails.
+case $runner_status in
+    0) outcome= ;;
+    2 | 6 | 8) outcome="a test was skipped (a Restriction the testbed cannot meet?) or a flaky one failed" ;;
+    4) outcome="a test failed" ;;
+    12 | 14) outcome="erroneous package: the .debs or a test's Depends could not be installed" ;;
+    16) outcome="testbed failure" ;;
+    *) outcome="the runner failed (bad usage or an unexpected error)" ;;
+esac
+[[ -z $outcome ]] ||
+    fail "autopkgtest exited $runner_status, $outcome. Summary:
+$(inside cat /run/autopkgtest.summary 2>&1)
+--- the runner's output ends with (dpkg's progress lines left out):
+$(grep -v '^(Reading database' "$work/autopkgtest" | tail -n 50)"
+inside cat /run/autopkgtest.summary > "$work/summary"
+grep -Eq '^recover +PASS' "$work/summary" || fail "autopkgtest did not report recover as PASS: $(cat "$work/summary")"
+for package in libpam-recovery recoveryd; do
+    [[ $(inside dpkg-query -W -f='${Status}' "$package" 2>&1) == "install ok installed" ]] ||
+        fail "autopkgtest left $package not installed"
+done
 
+# Bus activation through the unit, by a call with the unit stopped.
+inside systemctl stop recoveryd.service
 ping() { inside busctl call io.recoveryd.Recovery1 /io/recoveryd/Recovery1 org.freedesktop.DBus.Peer Ping; }
-ping || fail "the first call was not answered"
+ping || fail "the call with the unit stopped was not answered"
 [[ $(inside systemctl is-active recoveryd.service) == active ]] || fail "recoveryd.service is not active"
 inside journalctl --no-pager -u dbus.service | grep -q "Activating via systemd: service name='io.recoveryd.Recovery1'" ||
     fail "the bus did not start recoveryd through systemd"
@@ -96,9 +167,6 @@ grep -qx $'Seccomp:\t2' "$work/status" || fail "no seccomp filter (SystemCallFil
 exposure=$(inside systemd-analyze security recoveryd.service | sed -n 's/.*Overall exposure level for recoveryd.service: \([0-9.]*\).*/\1/p')
 [[ -n $exposure ]] || fail "systemd-analyze security printed no exposure level"
 awk -v e="$exposure" 'BEGIN { exit !(e <= 1.5) }' || fail "exposure $exposure is above 1.5"
-
-inside bash /mnt/tests/recover > "$work/recover" 2>&1 || fail "the autopkgtest failed: $(cat "$work/recover")"
-grep -q '^PASS' "$work/recover" || fail "the autopkgtest said no PASS: $(cat "$work/recover")"
 
 # Idle exit: the unit stops by itself, as a success, and comes back.
 inside sh -c 'mkdir -p /etc/recoveryd/recoveryd.conf.d &&
@@ -115,7 +183,7 @@ done
 ping || fail "the call after the idle exit was not answered"
 [[ $(inside systemctl is-active recoveryd.service) == active ]] || fail "recoveryd was not started again"
 [[ $(inside systemctl show --property=NRestarts --value recoveryd.service) == 0 ]] || fail "recoveryd restarted"
-echo "PASS: under systemd: activation, sandbox (exposure $exposure), recovery, idle exit"
+echo "PASS: under systemd: autopkgtest (recover), activation, sandbox (exposure $exposure), idle exit"
 
 # For bench/run (section activation-systemd), not a test: Ping with the
 # unit stopped (systemd starts it) beside Ping to the running daemon, µs.
