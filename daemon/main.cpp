@@ -6,6 +6,7 @@
 // never serves on guesses.
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -53,6 +54,22 @@ Result<void> prepare_state_directory() {
     return {};
 }
 
+// A crash mid-rewrite leaves a temp file (with every hash) beside
+// /etc/shadow. Removed under the password database's lock, but without
+// waiting for it: while passwd or vipw holds it, a start that waited (up to
+// 15 s) would cost the login that started us its offer. The next start
+// tries again.
+void remove_stale_shadow_files() {
+    ShadowFile::Options no_wait;
+    no_wait.lock_timeout = std::chrono::milliseconds(0);
+    auto removed = ShadowFile(no_wait).remove_stale_temp_files();
+    if (!removed)
+        std::fprintf(stderr, "recoveryd: stale shadow temp files not looked for: %s\n",
+                     removed.error().message.c_str());
+    else if (*removed > 0)
+        std::fprintf(stderr, "recoveryd: removed %zu temp file(s) left by an interrupted shadow rewrite\n", *removed);
+}
+
 // SIGTERM, SIGINT: leave as after an idle period, once the work in
 // progress has answered its caller.
 int on_stop_signal(sd_event_source*, const struct signalfd_siginfo*, void* userdata) {
@@ -88,11 +105,7 @@ int serve(Policy loaded) {
     if (!hasher)
         return fail(hasher.error().message);
     ShadowFile shadow;
-    // A crash mid-rewrite leaves a temp file (with every hash) beside /etc/shadow.
-    if (auto removed = shadow.remove_stale_temp_files(); !removed)
-        return fail(removed.error().message);
-    else if (*removed > 0)
-        std::fprintf(stderr, "recoveryd: removed %zu temp file(s) left by an interrupted shadow rewrite\n", *removed);
+    remove_stale_shadow_files();
     AuditLog audit(*store);
     CurrentPolicy policy(std::move(loaded));
     Services services{policy, *store, *key, audit, shadow, *hasher};

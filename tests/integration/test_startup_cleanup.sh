@@ -1,11 +1,34 @@
 # A crash in the middle of a shadow rewrite leaves a temp file beside
 # /etc/shadow holding every account's hash. recoveryd removes such files when
-# it starts (under the password database lock), and nothing else.
+# it starts (under the password database lock), and nothing else. While
+# another program holds that lock it does not wait for it (the login that
+# started it would lose its offer): it serves at once and leaves the files
+# to its next start.
 source "$(dirname "$0")/lib.sh"
 
 sandbox up --no-daemon
 in_sandbox sh -c 'cp -p /etc/shadow /etc/.shadow.recoveryd-Q7zT1x && cp -p /etc/shadow /etc/.shadow-.recoveryd-AbC123'
 in_sandbox sh -c 'cp -p /etc/shadow /etc/.shadow.recoveryd-notours && echo keep > /etc/shadow.recoveryd-Q7zT1x'
+
+coproc LOCK {
+    in_sandbox python3 -c '
+import fcntl, os, sys
+fd = os.open("/etc/.pwd.lock", os.O_WRONLY | os.O_CREAT, 0o600)
+fcntl.lockf(fd, fcntl.LOCK_EX)  # what lckpwdf takes
+print("locked", flush=True)
+sys.stdin.read()'
+}
+read -r locked <&"${LOCK[0]}"
+assert_eq locked "$locked" "the other program's lock"
+started=$SECONDS
+sandbox daemon-start
+# A generous bound: the lock's own wait is 15 s.
+((SECONDS - started < 10)) || fail "recoveryd took $((SECONDS - started)) s to start while the lock was held"
+assert_contains "$SANDBOX/log/recoveryd.log" "stale shadow temp files not looked for: the password database is locked"
+in_sandbox test -e /etc/.shadow.recoveryd-Q7zT1x || fail "a temp file went while the lock was held"
+sandbox daemon-stop
+eval "exec ${LOCK[1]}>&-"  # the other program lets go
+
 sandbox daemon-start
 in_sandbox ls -a /etc > "$WORK/etc"
 assert_not_contains "$WORK/etc" ".shadow.recoveryd-Q7zT1x"
