@@ -9,10 +9,11 @@
 #     common-auth, the unit writing /etc/shadow from inside its sandbox,
 #   - a call starts recoveryd.service through systemd (bus activation with
 #     SystemdService=), and the daemon runs under the unit's sandbox: only
-#     CAP_CHOWN, no new privileges, a seccomp filter,
+#     CAP_CHOWN, no new privileges, a seccomp filter, /etc/pam.d read-only,
 #   - systemd-analyze security rates the loaded unit at 1.5 or below,
-#   - with IdleExitSec = 2 the unit stops by itself, successfully, and the
-#     next call starts it again.
+#   - with IdleExitSec = 2 the unit stops by itself, successfully (recoveryd
+#     ends on its own, its store closed), and the next call starts it again,
+#   - dpkg -r recoveryd stops the running daemon and keeps its state.
 #   test_under_systemd.sh DEBS-DIR ROOT-CACHE   (DEBS-DIR: the output of build-debs)
 # With ACTIVATION_ROUNDS=N it then prints N lines of activation timings
 # (bench/run, section activation-systemd).
@@ -163,6 +164,10 @@ inside cat "/proc/$pid/status" > "$work/status"
 grep -qx $'CapBnd:\t0000000000000001' "$work/status" || fail "capabilities beyond CAP_CHOWN: $(grep ^Cap "$work/status")"
 grep -qx $'NoNewPrivs:\t1' "$work/status" || fail "NoNewPrivileges is not in force"
 grep -qx $'Seccomp:\t2' "$work/status" || fail "no seccomp filter (SystemCallFilter) is in force"
+# /etc is writable to it (the shadow rewrite), what decides logins is not.
+in_unit() { inside nsenter -t "$pid" -m "$@"; }
+in_unit sh -c 'touch /etc/.recoveryd-probe && rm /etc/.recoveryd-probe' || fail "/etc is not writable to recoveryd"
+! in_unit touch /etc/pam.d/recoveryd-probe 2>/dev/null || fail "/etc/pam.d is writable to recoveryd"
 
 exposure=$(inside systemd-analyze security recoveryd.service | sed -n 's/.*Overall exposure level for recoveryd.service: \([0-9.]*\).*/\1/p')
 [[ -n $exposure ]] || fail "systemd-analyze security printed no exposure level"
@@ -180,14 +185,27 @@ done
 [[ $(inside systemctl is-active recoveryd.service) == inactive ]] || fail "recoveryd did not exit when idle"
 [[ $(inside systemctl show --property=Result --value recoveryd.service) == success ]] ||
     fail "the idle exit was not a success: $(inside systemctl status --no-pager recoveryd.service)"
+# systemd stops a Type=dbus unit once its name is gone (SIGTERM): recoveryd
+# must still end by itself, its store closed (no WAL left with frames).
+[[ $(inside systemctl show --property=ExecMainCode --value recoveryd.service) == 1 ]] ||
+    fail "the idle exit ended by a signal: $(inside systemctl show --property=ExecMainStatus recoveryd.service)"
+wal=$(inside stat -c %s /var/lib/recoveryd/recoveryd.db-wal 2>/dev/null || echo 0)
+[[ $wal == 0 ]] || fail "the idle exit left $wal bytes in recoveryd.db-wal"
 ping || fail "the call after the idle exit was not answered"
 [[ $(inside systemctl is-active recoveryd.service) == active ]] || fail "recoveryd was not started again"
 [[ $(inside systemctl show --property=NRestarts --value recoveryd.service) == 0 ]] || fail "recoveryd restarted"
-echo "PASS: under systemd: autopkgtest (recover), activation, sandbox (exposure $exposure), idle exit"
+
+# Removal stops a running daemon: none goes on from deleted files.
+pid=$(inside systemctl show --property=MainPID --value recoveryd.service)
+inside dpkg -r recoveryd > "$work/remove" 2>&1 || fail "dpkg -r recoveryd failed: $(cat "$work/remove")"
+! inside test -e "/proc/$pid" || fail "recoveryd ($pid) still runs after its package was removed"
+[[ -n $(inside ls -A /var/lib/recoveryd) ]] || fail "removal (not purge) took recoveryd's state"
+echo "PASS: under systemd: autopkgtest (recover), activation, sandbox (exposure $exposure), idle exit, removal"
 
 # For bench/run (section activation-systemd), not a test: Ping with the
 # unit stopped (systemd starts it) beside Ping to the running daemon, µs.
 ((${ACTIVATION_ROUNDS:-0} > 0)) || exit 0
+inside dpkg -i /mnt/debs/recoveryd_*.deb > "$work/install" 2>&1 || fail "reinstalling: $(cat "$work/install")"
 inside rm /etc/recoveryd/recoveryd.conf.d/50-idle.conf
 inside bash -c '
     ping() { busctl call io.recoveryd.Recovery1 /io/recoveryd/Recovery1 org.freedesktop.DBus.Peer Ping; }
