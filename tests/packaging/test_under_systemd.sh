@@ -11,8 +11,8 @@
 #     SystemdService=), and the daemon runs under the unit's sandbox: only
 #     CAP_CHOWN, no new privileges, a seccomp filter, /etc/pam.d read-only,
 #   - systemd-analyze security rates the loaded unit at 1.5 or below,
-#   - with IdleExitSec = 2 the unit stops by itself, successfully (recoveryd
-#     ends on its own, its store closed), and the next call starts it again,
+#   - with IdleExitSec = 2 the unit stops by itself, successfully (its store
+#     closed), and the next call starts it again,
 #   - dpkg -r recoveryd stops the running daemon and keeps its state.
 #   test_under_systemd.sh DEBS-DIR ROOT-CACHE   (DEBS-DIR: the output of build-debs)
 # With ACTIVATION_ROUNDS=N it then prints N lines of activation timings
@@ -185,10 +185,9 @@ done
 [[ $(inside systemctl is-active recoveryd.service) == inactive ]] || fail "recoveryd did not exit when idle"
 [[ $(inside systemctl show --property=Result --value recoveryd.service) == success ]] ||
     fail "the idle exit was not a success: $(inside systemctl status --no-pager recoveryd.service)"
-# systemd stops a Type=dbus unit once its name is gone (SIGTERM): recoveryd
-# must still end by itself, its store closed (no WAL left with frames).
-[[ $(inside systemctl show --property=ExecMainCode --value recoveryd.service) == 1 ]] ||
-    fail "the idle exit ended by a signal: $(inside systemctl show --property=ExecMainStatus recoveryd.service)"
+# systemd stops a Type=dbus unit once its name is gone (SIGTERM, which may
+# land after the loop has ended): the store must still be closed, leaving no
+# WAL with frames (integration/sigterm_after_loop_end makes that race sure).
 wal=$(inside stat -c %s /var/lib/recoveryd/recoveryd.db-wal 2>/dev/null || echo 0)
 [[ $wal == 0 ]] || fail "the idle exit left $wal bytes in recoveryd.db-wal"
 ping || fail "the call after the idle exit was not answered"
