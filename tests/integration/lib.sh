@@ -187,6 +187,43 @@ sandbox_pid() {
     fail "no $1 runs in the sandbox"
 }
 
+# until_true WHAT COMMAND...: waits up to 10 s for COMMAND to succeed
+# (ordering: the next step needs what it checks to have happened).
+until_true() {
+    local what=$1; shift
+    for _ in $(seq 100); do
+        "$@" && return 0
+        sleep 0.1
+    done
+    fail "$what did not happen within 10 s"
+}
+
+# hold_password_lock: another program takes the password database lock (a
+# write lock on /etc/.pwd.lock, what lckpwdf takes) and keeps it until
+# release_password_lock.
+hold_password_lock() {
+    coproc LOCK {
+        in_sandbox python3 -c '
+import fcntl, os, sys
+fd = os.open("/etc/.pwd.lock", os.O_WRONLY | os.O_CREAT, 0o600)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+print("locked", flush=True)
+sys.stdin.read()'
+    }
+    local locked
+    read -r locked <&"${LOCK[0]}"
+    assert_eq locked "$locked" "the other program's lock"
+}
+release_password_lock() { eval "exec ${LOCK[1]}>&-"; }
+
+# recoveryd has the password lock file open: a rotation or reset is in the
+# lock's wait (it polls with F_SETLK, so /proc/locks shows no waiter).
+daemon_opened_lock_file() {
+    local opened
+    opened=$(in_sandbox bash -c 'for fd in /proc/"$1"/fd/*; do readlink "$fd"; done' opened "$(sandbox_pid recoveryd)")
+    grep -qx /etc/.pwd.lock <<<"$opened"
+}
+
 # The administrator path (issue 8): a policy naming the helpdesk group
 # (hank is its member) as administrators, with any extra lines given.
 admin_policy() {

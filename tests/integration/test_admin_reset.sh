@@ -9,25 +9,6 @@
 # shows.
 source "$(dirname "$0")/lib.sh"
 
-# until_true WHAT COMMAND...: waits up to 10 s for COMMAND to succeed
-# (ordering: the next step needs what it checks to have happened).
-until_true() {
-    local what=$1; shift
-    for _ in $(seq 100); do
-        "$@" && return 0
-        sleep 0.1
-    done
-    fail "$what did not happen within 10 s"
-}
-
-# recoveryd has the password lock file open: a reset is in the password
-# lock's wait (it polls with F_SETLK, so /proc/locks shows no waiter).
-daemon_opened_lock_file() {
-    local opened
-    opened=$(in_sandbox bash -c 'for fd in /proc/"$1"/fd/*; do readlink "$fd"; done' opened "$(sandbox_pid recoveryd)")
-    grep -qx /etc/.pwd.lock <<<"$opened"
-}
-
 # COUNT or more ResetPassword calls have reached recoveryd, as
 # dbus-monitor saw the bus route them (recoveryd reads its calls in order).
 resets_routed() {
@@ -114,16 +95,7 @@ monitor_ready() {  # it has seen a probe call: nothing after it is missed
     grep -q 'string "monitor-probe"' "$WORK/admin-calls"
 }
 until_true "dbus-monitor watching the Admin calls" monitor_ready
-coproc LOCK {
-    in_sandbox python3 -c '
-import fcntl, os, sys
-fd = os.open("/etc/.pwd.lock", os.O_WRONLY | os.O_CREAT, 0o600)
-fcntl.lockf(fd, fcntl.LOCK_EX)
-print("locked", flush=True)
-sys.stdin.read()'
-}
-read -r locked <&"${LOCK[0]}"
-assert_eq locked "$locked" "the other program's lock"
+hold_password_lock
 ctl hank reset-password alice > "$WORK/waiting-reset.out" 2>&1 &
 resetter=$!
 until_true "the reset waiting for the password lock" daemon_opened_lock_file
@@ -146,7 +118,7 @@ ctl hank requests > "$WORK/fifth.out" 2>&1 || status=$?
 assert_eq 3 "$status" "exit status of hank's fifth call"
 assert_contains "$WORK/fifth.out" "too many of your calls are in progress"
 ctl root requests > /dev/null || fail "root is refused while hank has 4 calls out"
-exec {LOCK[1]}>&-
+release_password_lock
 wait "$resetter" || fail "the reset failed after the lock was released: $(cat "$WORK/waiting-reset.out")"
 for job in "${waiting[@]}"; do wait "$job" || true; done
 assert_eq 5 "$(audit "action = 'password.reset' AND outcome = 'ok' AND target_user = 'alice'")" \

@@ -7,16 +7,7 @@ source "$(dirname "$0")/lib.sh"
 
 sandbox up
 enroll_codes alice
-coproc LOCK {
-    in_sandbox python3 -c '
-import fcntl, os, sys
-fd = os.open("/etc/.pwd.lock", os.O_WRONLY | os.O_CREAT, 0o600)
-fcntl.lockf(fd, fcntl.LOCK_EX)  # what lckpwdf takes
-print("locked", flush=True)
-sys.stdin.read()'
-}
-read -r locked <&"${LOCK[0]}"
-assert_eq locked "$locked" "the other program's lock"
+hold_password_lock
 
 run_pam recovery-test alice story wrong-password yes 1 "${CODES[0]}" while-locked-pw-1 while-locked-pw-1 &
 recovery=$!
@@ -33,7 +24,7 @@ daemon_pid=$(cat "$SANDBOX/daemon.pid")
 kill -TERM "$daemon_pid"
 sleep 1
 kill -0 "$daemon_pid" 2>/dev/null || fail "recoveryd exited in the middle of a rotation"
-eval "exec ${LOCK[1]}>&-"  # the other program lets go
+release_password_lock
 for _ in $(seq 100); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
 ! kill -0 "$daemon_pid" 2>/dev/null || fail "recoveryd did not exit after the rotation"
 wait "$recovery" || true

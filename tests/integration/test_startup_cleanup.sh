@@ -10,16 +10,7 @@ sandbox up --no-daemon
 in_sandbox sh -c 'cp -p /etc/shadow /etc/.shadow.recoveryd-Q7zT1x && cp -p /etc/shadow /etc/.shadow-.recoveryd-AbC123'
 in_sandbox sh -c 'cp -p /etc/shadow /etc/.shadow.recoveryd-notours && echo keep > /etc/shadow.recoveryd-Q7zT1x'
 
-coproc LOCK {
-    in_sandbox python3 -c '
-import fcntl, os, sys
-fd = os.open("/etc/.pwd.lock", os.O_WRONLY | os.O_CREAT, 0o600)
-fcntl.lockf(fd, fcntl.LOCK_EX)  # what lckpwdf takes
-print("locked", flush=True)
-sys.stdin.read()'
-}
-read -r locked <&"${LOCK[0]}"
-assert_eq locked "$locked" "the other program's lock"
+hold_password_lock
 started=$SECONDS
 sandbox daemon-start
 # A generous bound: the lock's own wait is 15 s.
@@ -27,7 +18,7 @@ sandbox daemon-start
 assert_contains "$SANDBOX/log/recoveryd.log" "stale shadow temp files not looked for: the password database is locked"
 in_sandbox test -e /etc/.shadow.recoveryd-Q7zT1x || fail "a temp file went while the lock was held"
 sandbox daemon-stop
-eval "exec ${LOCK[1]}>&-"  # the other program lets go
+release_password_lock
 
 sandbox daemon-start
 in_sandbox ls -a /etc > "$WORK/etc"

@@ -187,7 +187,7 @@ done
     fail "the idle exit was not a success: $(inside systemctl status --no-pager recoveryd.service)"
 # systemd stops a Type=dbus unit once its name is gone (SIGTERM, which may
 # land after the loop has ended): the store must still be closed, leaving no
-# WAL with frames (integration/sigterm_after_loop_end makes that race sure).
+# WAL with frames (integration/sigterm_during_reset makes that race sure).
 wal=$(inside stat -c %s /var/lib/recoveryd/recoveryd.db-wal 2>/dev/null || echo 0)
 [[ $wal == 0 ]] || fail "the idle exit left $wal bytes in recoveryd.db-wal"
 ping || fail "the call after the idle exit was not answered"
