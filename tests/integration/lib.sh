@@ -187,6 +187,21 @@ sandbox_pid() {
     fail "no $1 runs in the sandbox"
 }
 
+# A misconfigured bus policy that lets alice own recoveryd's name too (the
+# module must not believe her); the bus re-reads its configuration.
+let_alice_own_the_name() {
+    in_sandbox tee /etc/dbus-1/system.d/zzz-alice-owns.conf > /dev/null <<'CONF'
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <policy user="alice">
+    <allow own="io.recoveryd.Recovery1"/>
+  </policy>
+</busconfig>
+CONF
+    in_sandbox busctl --system call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus ReloadConfig
+}
+
 # until_true WHAT COMMAND...: waits up to 10 s for COMMAND to succeed
 # (ordering: the next step needs what it checks to have happened).
 until_true() {

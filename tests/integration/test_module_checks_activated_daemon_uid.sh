@@ -5,18 +5,8 @@
 # the fake gets MayOffer and answers "true", and the module offers nothing.
 source "$(dirname "$0")/lib.sh"
 
-cat > "$WORK/alice-owns.conf" <<'CONF'
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <policy user="alice">
-    <allow own="io.recoveryd.Recovery1"/>
-  </policy>
-</busconfig>
-CONF
 sandbox up --activation
-in_sandbox install -m 0644 "$WORK/alice-owns.conf" /etc/dbus-1/system.d/zzz-alice-owns.conf
-in_sandbox busctl --system call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus ReloadConfig
+let_alice_own_the_name  # once alice exists
 in_sandbox install -m 0755 "$build_dir/tests/tools/fake-recoveryd" /run/sandbox-tools/
 in_sandbox install -o alice -m 0600 /dev/null /run/sandbox-tools/fake.out
 printf '#!/bin/sh\nexec /run/sandbox-tools/fake-recoveryd --mode succeed >>/run/sandbox-tools/fake.out 2>&1\n' |

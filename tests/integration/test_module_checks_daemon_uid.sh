@@ -5,19 +5,8 @@
 # run by root is believed, which shows the fake itself works.
 source "$(dirname "$0")/lib.sh"
 
-cat > "$WORK/alice-owns.conf" <<'CONF'
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <policy user="alice">
-    <allow own="io.recoveryd.Recovery1"/>
-  </policy>
-</busconfig>
-CONF
 sandbox up --no-daemon
-# Installed once alice exists, then the bus re-reads its configuration.
-in_sandbox install -m 0644 "$WORK/alice-owns.conf" /etc/dbus-1/system.d/zzz-alice-owns.conf
-in_sandbox busctl --system call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus ReloadConfig
+let_alice_own_the_name  # once alice exists
 in_sandbox install -m 0755 "$build_dir/tests/tools/fake-recoveryd" /run/sandbox-tools/
 
 fake_start succeed
