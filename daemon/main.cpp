@@ -6,7 +6,6 @@
 // never serves on guesses.
 
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -54,22 +53,6 @@ Result<void> prepare_state_directory() {
     return {};
 }
 
-// A crash mid-rewrite leaves a temp file (with every hash) beside
-// /etc/shadow. Removed under the password database's lock, but without
-// waiting for it: while passwd or vipw holds it, a start that waited (up to
-// 15 s) would cost the login that started us its offer. The next start
-// tries again.
-void remove_stale_shadow_files() {
-    ShadowFile::Options no_wait;
-    no_wait.lock_timeout = std::chrono::milliseconds(0);
-    auto removed = ShadowFile(no_wait).remove_stale_temp_files();
-    if (!removed)
-        std::fprintf(stderr, "recoveryd: stale shadow temp files not looked for: %s\n",
-                     removed.error().message.c_str());
-    else if (*removed > 0)
-        std::fprintf(stderr, "recoveryd: removed %zu temp file(s) left by an interrupted shadow rewrite\n", *removed);
-}
-
 // SIGTERM, SIGINT: leave as after an idle period, once the work in
 // progress has answered its caller.
 int on_stop_signal(sd_event_source*, const struct signalfd_siginfo*, void* userdata) {
@@ -105,7 +88,14 @@ int serve(Policy loaded) {
     if (!hasher)
         return fail(hasher.error().message);
     ShadowFile shadow;
-    remove_stale_shadow_files();
+    // A crash mid-rewrite leaves a temp file (with every hash) beside
+    // /etc/shadow. Not a reason to refuse service when the lock is busy
+    // (passwd, vipw): the next start looks again.
+    if (auto removed = shadow.remove_stale_temp_files(); !removed)
+        std::fprintf(stderr, "recoveryd: stale shadow temp files not looked for: %s\n",
+                     removed.error().message.c_str());
+    else if (*removed > 0)
+        std::fprintf(stderr, "recoveryd: removed %zu temp file(s) left by an interrupted shadow rewrite\n", *removed);
     AuditLog audit(*store);
     CurrentPolicy policy(std::move(loaded));
     Services services{policy, *store, *key, audit, shadow, *hasher};

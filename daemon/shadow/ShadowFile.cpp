@@ -336,7 +336,7 @@ Result<void> ShadowFile::set_password_hash(std::string_view user, std::string_vi
 }
 
 Result<std::size_t> ShadowFile::remove_stale_temp_files() {
-    auto lock = PasswordDatabaseLock::acquire(options_.lock_path, options_.lock_timeout);
+    auto lock = PasswordDatabaseLock::acquire(options_.lock_path, std::chrono::milliseconds(0));
     if (!lock)
         return lock.error();
     const fs::path directory = options_.path.parent_path();

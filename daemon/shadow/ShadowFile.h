@@ -51,7 +51,9 @@ public:
     // Under the lock, unlinks the temp files a crash mid-rewrite leaves
     // beside the shadow file (".shadow.recoveryd-XXXXXX" and
     // ".shadow-.recoveryd-XXXXXX", regular files only) and nothing else.
-    // Returns how many.
+    // Returns how many. For start-up: it does not wait for the lock
+    // (Unavailable while another program holds it), since a daemon starting
+    // on a login's call must not make that login wait.
     Result<std::size_t> remove_stale_temp_files();
 
 private:
