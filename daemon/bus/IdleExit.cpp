@@ -111,8 +111,7 @@ void IdleExit::leave() {
         return;
     }
     release_call_.reset(slot);
-    std::fprintf(stderr, stopping_ ? "recoveryd: stopping; releasing the bus name and exiting\n"
-                                   : "recoveryd: idle; releasing the bus name and exiting\n");
+    std::fprintf(stderr, "recoveryd: %s; releasing the bus name and exiting\n", stopping_ ? "stopping" : "idle");
 }
 
 int IdleExit::on_name_released(sd_bus_message*, void* userdata, sd_bus_error*) {
