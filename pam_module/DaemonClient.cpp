@@ -94,22 +94,23 @@ Result<BusMessagePtr> error_reply_as_error(Result<BusMessagePtr> reply, const ch
     return reply;
 }
 
-Result<BusMessagePtr> await_reply(sd_bus* bus, sd_bus_message* call, const Deadline& deadline, const char* method) {
-    return error_reply_as_error(await_any_reply(bus, call, deadline, method), method);
-}
-
-// Whether the connection `name` (a unique name) runs as root, as the bus
-// daemon says.
-Result<void> check_runs_as_root(sd_bus* bus, const char* name, const Deadline& deadline, const char* method) {
+// Asks the bus daemon `member`(name); its reply, an error reply included.
+Result<BusMessagePtr> ask_bus_driver(sd_bus* bus, const char* member, const char* name, const Deadline& deadline,
+                                     const char* method) {
     sd_bus_message* raw = nullptr;
-    int r = sd_bus_message_new_method_call(bus, &raw, kBusDriver, "/org/freedesktop/DBus", kBusDriver,
-                                           "GetConnectionUnixUser");
+    int r = sd_bus_message_new_method_call(bus, &raw, kBusDriver, "/org/freedesktop/DBus", kBusDriver, member);
     const BusMessagePtr query(raw);
     if (r >= 0)
         r = sd_bus_message_append(query.get(), "s", name);
     if (r < 0)
         return failed(method, r);
-    auto answer = await_reply(bus, query.get(), deadline, method);
+    return await_any_reply(bus, query.get(), deadline, method);
+}
+
+// Whether the connection `name` (a unique name) runs as root, as the bus
+// daemon says.
+Result<void> check_runs_as_root(sd_bus* bus, const char* name, const Deadline& deadline, const char* method) {
+    auto answer = error_reply_as_error(ask_bus_driver(bus, "GetConnectionUnixUser", name, deadline, method), method);
     if (!answer)
         return answer.error();
     const char* answered_by = sd_bus_message_get_sender(answer->get());
@@ -128,15 +129,7 @@ Result<void> check_runs_as_root(sd_bus* bus, const char* name, const Deadline& d
 // reused, so a reply from it needs no second check, even if its sender has
 // exited since (a daemon told to stop leaves once its last reply is out).
 Result<std::string> root_owner(sd_bus* bus, const Deadline& deadline, const char* method) {
-    sd_bus_message* raw = nullptr;
-    int r = sd_bus_message_new_method_call(bus, &raw, kBusDriver, "/org/freedesktop/DBus", kBusDriver,
-                                           "GetNameOwner");
-    const BusMessagePtr query(raw);
-    if (r >= 0)
-        r = sd_bus_message_append(query.get(), "s", bus::kServiceName);
-    if (r < 0)
-        return failed(method, r);
-    auto answer = await_any_reply(bus, query.get(), deadline, method);
+    auto answer = ask_bus_driver(bus, "GetNameOwner", bus::kServiceName, deadline, method);
     if (!answer)
         return answer.error();
     if (sd_bus_message_is_method_error(answer->get(), "org.freedesktop.DBus.Error.NameHasNoOwner"))
