@@ -53,6 +53,32 @@ Result<void> prepare_state_directory() {
     return {};
 }
 
+// The key is created after a new store, and every code the store holds was
+// hashed with it, so each one alone means the other was lost. Starting
+// afresh would silently drop every enrollment, limit and audit row, or
+// invalidate every enrolled code: the administrator decides instead.
+Result<void> check_store_and_key_belong(const std::filesystem::path& store, const std::filesystem::path& key) {
+    std::error_code error;
+    const bool has_key = std::filesystem::exists(std::filesystem::symlink_status(key, error));
+    const auto size = std::filesystem::file_size(store, error);
+    const bool has_store = !error && size > 0;
+    if (has_key && !has_store)
+        return make_error(ErrorCode::Corrupt, store.string() + " is missing or empty, but its key " + key.string() +
+                                                  " is there: restore the store from a backup, or move the key "
+                                                  "away too to start over with no enrollments, limits or audit log");
+    if (has_key || !has_store)
+        return {};
+    auto history = Store::has_history(store);
+    if (!history)
+        return history.error();
+    if (*history)
+        return make_error(ErrorCode::Corrupt, key.string() + " is missing, but the store " + store.string() +
+                                                  " holds history and every code in it was made with that key: "
+                                                  "restore the key from a backup, or move the store away too to "
+                                                  "start over with no enrollments, limits or audit log");
+    return {};
+}
+
 // SIGTERM, SIGINT: leave as after an idle period, once the work in
 // progress has answered its caller.
 int on_stop_signal(sd_event_source*, const struct signalfd_siginfo*, void* userdata) {
@@ -78,12 +104,15 @@ int serve(Policy loaded) {
     mallopt(M_ARENA_MAX, 1);
     if (auto ready = prepare_state_directory(); !ready)
         return fail(ready.error().message);
-    auto key = SecretKey::load_or_create(kStateDirectory / "recoveryd.key");
-    if (!key)
-        return fail(key.error().message);
-    auto store = Store::open(kStateDirectory / "recoveryd.db");
+    const auto store_path = kStateDirectory / "recoveryd.db", key_path = kStateDirectory / "recoveryd.key";
+    if (auto paired = check_store_and_key_belong(store_path, key_path); !paired)
+        return fail(paired.error().message);
+    auto store = Store::open(store_path);
     if (!store)
         return fail(store.error().message);
+    auto key = SecretKey::load_or_create(key_path);  // after the store: see check_store_and_key_belong
+    if (!key)
+        return fail(key.error().message);
     auto hasher = PasswordHasher::from_system();
     if (!hasher)
         return fail(hasher.error().message);

@@ -91,21 +91,48 @@ std::span<const std::uint8_t> Statement::column_blob(int index) const {
 
 Result<Database> Database::open(const std::string& path, bool create) {
     return open_with(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX |
-                               (create ? SQLITE_OPEN_CREATE : 0));
+                               (create ? SQLITE_OPEN_CREATE : 0),
+                     path);
 }
 
 Result<Database> Database::open_for_one_thread(const std::string& path) {
-    return open_with(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX);
+    return open_with(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, path);
 }
 
-Result<Database> Database::open_with(const std::string& path, int flags) {
+Result<Database> Database::open_immutable(const std::string& path) {
+    std::string uri = "file:";
+    for (const char c : path) {  // the characters a URI's path may not hold as they are
+        if (c == '%' || c == '?' || c == '#') {
+            static constexpr char kHex[] = "0123456789ABCDEF";
+            uri += {'%', kHex[static_cast<unsigned char>(c) >> 4], kHex[c & 0xf]};
+        } else {
+            uri += c;
+        }
+    }
+    uri += "?immutable=1";
+    return open_with(uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, path);
+}
+
+Result<Database> Database::open_with(const std::string& filename, int flags, std::string path) {
     sqlite3* raw = nullptr;
-    const int r = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
-    Database db(std::unique_ptr<sqlite3, Close>(raw), path);
+    const int r = sqlite3_open_v2(filename.c_str(), &raw, flags, nullptr);
+    Database db(std::unique_ptr<sqlite3, Close>(raw), std::move(path));
     if (r != SQLITE_OK)
         return db.error(code_for(r), "cannot open the database");
     sqlite3_extended_result_codes(raw, 1);
     return db;
+}
+
+Result<void> Database::close() {
+    if (!db_)
+        return {};
+    if (sqlite3_close(db_.get()) != SQLITE_OK) {
+        Error failed = error(ErrorCode::Io, "cannot close the database");
+        db_.reset();  // sqlite3_close_v2 closes it once its statements are gone
+        return failed;
+    }
+    (void)db_.release();
+    return {};
 }
 
 Result<Statement> Database::prepare(std::string_view sql) {

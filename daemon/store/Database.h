@@ -47,6 +47,9 @@ public:
     // An existing file, for one thread alone: no SQLite mutex around each
     // call, which a long read (the audit walk) would pay per column.
     static Result<Database> open_for_one_thread(const std::string& path);
+    // An existing file, for reading only, as if nothing else could change
+    // it: no lock taken, no -wal or -shm file made, a WAL's frames unread.
+    static Result<Database> open_immutable(const std::string& path);
 
     Result<Statement> prepare(std::string_view sql);
     Result<void> exec(const std::string& sql);  // several statements, no parameters
@@ -56,9 +59,13 @@ public:
     // Rows the last INSERT, UPDATE or DELETE changed itself (not cascades).
     std::int64_t changes() const { return sqlite3_changes64(db_.get()); }
     Error error(ErrorCode code, std::string_view doing) const;
+    // Closes now (the last connection checkpoints the WAL); an error when
+    // SQLite reports one. Afterwards the Database holds nothing.
+    Result<void> close();
 
 private:
-    static Result<Database> open_with(const std::string& path, int flags);
+    // `filename` as SQLite takes it (a URI, with SQLITE_OPEN_URI); `path` for messages.
+    static Result<Database> open_with(const std::string& filename, int flags, std::string path);
     struct Close { void operator()(sqlite3* db) const { sqlite3_close_v2(db); } };
     Database(std::unique_ptr<sqlite3, Close> db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
     std::unique_ptr<sqlite3, Close> db_;

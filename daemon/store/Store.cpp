@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "common/UniqueFd.h"
+#include "daemon/store/CleanClose.h"
 #include "daemon/store/Migrations.h"
 #include "daemon/store/StoreSupport.h"
 
@@ -51,14 +52,13 @@ Result<void> check_integrity(Database& db) {
 
 // The full check costs a read of the whole file (0.4 s for a million audit
 // rows, more from a cold disk), and the daemon starts on a login's first
-// call, so it runs only when the file gives a reason: a WAL left with frames
-// (an unclean stop; the checkpoint after opening would write them into the
-// file), a migration about to write, or a size that is not the page count
-// the header names (a truncated or extended file). Otherwise reading the
-// header and the schema is the check; damage inside a page is found when
-// that page is read, and the transaction reading it fails and writes nothing.
-Result<bool> needs_full_check(Database& db, const std::filesystem::path& path, bool wal_has_frames) {
-    if (wal_has_frames)
+// call, so it runs only when the file gives a reason: it changed since a
+// Store last closed it cleanly (CleanClose.h: something else wrote to it,
+// or recoveryd stopped without closing), a WAL left with frames (the
+// checkpoint after opening would write them into the file), a migration
+// about to write, or a size that is not the page count the header names.
+Result<bool> needs_full_check(Database& db, const std::filesystem::path& path, bool file_gives_reason) {
+    if (file_gives_reason)
         return true;
     auto pending = migrations_pending(db);
     if (!pending)
@@ -72,10 +72,10 @@ Result<bool> needs_full_check(Database& db, const std::filesystem::path& path, b
     return *pending || error || static_cast<std::uintmax_t>(*pages * *page_size) != size;
 }
 
-Result<void> check_before_writing(Database& db, const std::filesystem::path& path, bool wal_has_frames) {
+Result<void> check_before_writing(Database& db, const std::filesystem::path& path, bool file_gives_reason) {
     if (auto schema = pragma_int(db, "schema_version"); !schema)
         return damaged(db, schema.error().message);
-    auto full = needs_full_check(db, path, wal_has_frames);
+    auto full = needs_full_check(db, path, file_gives_reason);
     if (!full)
         return damaged(db, full.error().message);
     return *full ? check_integrity(db) : Result<void>{};
@@ -129,7 +129,7 @@ Result<void> require_uid(std::int64_t uid) {
 Result<Store> Store::open(const std::filesystem::path& path) {
     if (auto file = prepare_file(path); !file)
         return file.error();
-    const bool wal_has_frames = has_frames(path.string() + "-wal");
+    const bool changed = !unchanged_since_clean_close(path) || has_frames(path.string() + "-wal");
     auto db = Database::open(path.string(), false);
     if (!db)
         return db.error();
@@ -137,7 +137,7 @@ Result<Store> Store::open(const std::filesystem::path& path) {
     // Closing the last connection checkpoints the WAL into the file: not
     // into a file the checks refuse.
     sqlite3_db_config(db->handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-    if (auto checked = check_before_writing(*db, path, wal_has_frames); !checked)
+    if (auto checked = check_before_writing(*db, path, changed); !checked)
         return checked.error();
     sqlite3_db_config(db->handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
     if (auto settings = apply_settings(*db); !settings)
@@ -146,6 +146,29 @@ Result<Store> Store::open(const std::filesystem::path& path) {
         return migrated.error();
     checkpoint_wal(*db);  // a migration may have dropped secrets
     return Store(std::move(*db));
+}
+
+Result<bool> Store::has_history(const std::filesystem::path& path) {
+    auto db = Database::open_immutable(path.string());
+    if (!db)
+        return db.error();
+    auto table = single_int(db->prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'audit'"));
+    if (!table || table->value() == 0)
+        return table ? Result<bool>(false) : Result<bool>(table.error());
+    auto rows = single_int(db->prepare("SELECT EXISTS (SELECT 1 FROM audit)"));
+    if (!rows)
+        return rows.error();
+    return rows->value() != 0;
+}
+
+Store::~Store() {
+    if (db_.handle() == nullptr)
+        return;  // moved from
+    const std::filesystem::path path = db_.path();
+    // Nothing to report to from here: without a record the next start reads
+    // the whole file, which is the safe side.
+    if (db_.close())
+        (void)record_clean_close(path);
 }
 
 // ---- recovery codes ----

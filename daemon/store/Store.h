@@ -113,6 +113,13 @@ public:
     // DESIGN.md and brings its schema up to date. A damaged file, or one
     // from a newer recoveryd, is refused (Corrupt) and left untouched.
     static Result<Store> open(const std::filesystem::path& path);
+    // Whether the file holds audit rows (every decision writes one). Reads
+    // only and makes no file; rows still only in a WAL are not seen.
+    static Result<bool> has_history(const std::filesystem::path& path);
+    // Closes the database and records how the file looks now (CleanClose.h).
+    ~Store();
+    Store(Store&&) noexcept = default;
+    Store& operator=(Store&&) = delete;
 
     // Recovery codes. `uid` is the account's uid; -1 when the name has no
     // account (then nothing matches). Checks of a code are identity checks:

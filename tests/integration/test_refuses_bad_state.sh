@@ -1,5 +1,6 @@
-# A bad policy file or a damaged database stops recoveryd from starting,
-# with a message that says where and what; nothing is changed.
+# A bad policy file, a damaged database, or a store without its key (or the
+# key without its store) stops recoveryd from starting, with a message that
+# says where and what; nothing is changed.
 source "$(dirname "$0")/lib.sh"
 
 daemon() { in_sandbox "$build_dir/daemon/recoveryd" "$@" > "$WORK/out" 2>&1; }
@@ -21,4 +22,34 @@ checksum=$(in_sandbox sha256sum /var/lib/recoveryd/recoveryd.db)
 ! daemon || fail "recoveryd started on a damaged database"
 assert_contains "$WORK/out" "/var/lib/recoveryd/recoveryd.db"
 assert_eq "$checksum" "$(in_sandbox sha256sum /var/lib/recoveryd/recoveryd.db)" "database checksum"
+
+state=/var/lib/recoveryd
+state_files() { in_sandbox find $state -mindepth 1 -printf '%f %s\n' | sort; }
+# The key without its store: the store was lost, and starting afresh would
+# drop every enrollment, limit and audit row without a word.
+in_sandbox rm -f $state/recoveryd.db
+head -c 32 /dev/urandom | in_sandbox tee $state/recoveryd.key > /dev/null
+in_sandbox chmod 0600 $state/recoveryd.key
+for store in missing empty; do
+    [[ $store == empty ]] && in_sandbox install -m 0600 /dev/null $state/recoveryd.db
+    before=$(state_files)
+    ! daemon || fail "recoveryd started with its key and a $store store"
+    assert_contains "$WORK/out" "$state/recoveryd.db is missing or empty, but its key $state/recoveryd.key is there"
+    assert_eq "$before" "$(state_files)" "state files after a refused start"
+done
+
+# A store with history but no key: every code in it was made with that key.
+in_sandbox rm -f $state/recoveryd.key $state/recoveryd.db
+in_sandbox "$build_dir/tests/tools/audit-fill" $state/recoveryd.db 1 > /dev/null
+before=$(state_files)
+! daemon || fail "recoveryd started on a store with history and no key"
+assert_contains "$WORK/out" "$state/recoveryd.key is missing, but the store $state/recoveryd.db holds history"
+assert_eq "$before" "$(state_files)" "state files after a refused start"
+
+# A store without history and no key is what a first start that stopped
+# before it made the key leaves: recoveryd makes the key and serves.
+in_sandbox rm -f $state/recoveryd.db
+in_sandbox "$build_dir/tests/tools/audit-fill" $state/recoveryd.db 0 > /dev/null
+sandbox daemon-start
+in_sandbox test -s $state/recoveryd.key || fail "no key made for a store without history"
 echo PASS

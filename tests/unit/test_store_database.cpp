@@ -87,20 +87,78 @@ void damage_page(const StoreDir& d, long page) {
     file.write("\xff\xff\xff\xff\xff\xff\xff\xff", 8);
 }
 
+// What this process has read with read(2) and pread(2) so far: SQLite
+// reads its pages with pread.
+std::uintmax_t bytes_read_so_far() {
+    std::ifstream io("/proc/self/io");
+    std::string key;
+    std::uintmax_t value = 0;
+    while (io >> key >> value)
+        if (key == "rchar:")
+            return value;
+    fail_msg("no rchar in /proc/self/io");
+    return 0;
+}
+
+std::uintmax_t bytes_read_by_open(const StoreDir& d) {
+    const std::uintmax_t before = bytes_read_so_far();
+    { Store store = d.open(); }
+    return bytes_read_so_far() - before;
+}
+
 // Reading every page at each start would cost a login seconds once the audit
-// log is large, so a cleanly closed file of the right size is checked by
-// its header and schema only; damage inside a page shows when that page is read.
-void a_clean_file_is_not_read_whole_at_start(void**) {
+// log is large, so a file a Store closed cleanly and nothing touched since
+// is checked by its header and schema only.
+void an_untouched_file_is_not_read_whole_at_start(void**) {
+    StoreDir d;
+    store_with_filler(d);
+    { Store store = d.open(); }
+    const std::uintmax_t size = std::filesystem::file_size(d.path);
+    assert_true(bytes_read_by_open(d) < size / 4);
+    std::filesystem::remove(d.path.string() + ".closed");  // no record: read whole
+    assert_true(bytes_read_by_open(d) >= size);
+}
+
+// Anything else that writes to the file after a clean close, even within
+// the same tick of the kernel's clock, makes the next start read every
+// page: the damage is refused before anything writes to it.
+void a_change_after_a_clean_close_is_found_at_start(void**) {
     StoreDir d;
     const auto [first, last] = store_with_filler(d);
-    damage_page(d, (first + last) / 2);
-    const std::string damaged = d.bytes();
-    {
+    const long page = (first + last) / 2;
+    for (int round = 0; round < 20; ++round) {
+        {
+            Store store = d.open();  // its last write comes right before the close
+            assert_true(store.replace_recovery_codes("alice", kAlice, {test_digest("1")}, 1).ok());
+        }
+        const std::string whole = d.bytes();
+        damage_page(d, page);
+        const std::string damaged = d.bytes();
         auto store = Store::open(d.path);
-        assert_true(store.ok());
+        assert_false(store.ok());
+        assert_true(store.error().message.find("damaged") != std::string::npos);
+        assert_true(d.bytes() == damaged);
+        std::ofstream(d.path, std::ios::binary | std::ios::in | std::ios::out) << whole;  // repaired
     }
-    assert_true(d.sql_fails("SELECT sum(length(x)) FROM filler"));
-    assert_true(d.bytes() == damaged);
+}
+
+// A Store that never closed (the daemon was killed) wrote to the file after
+// the last record, so the next start reads every page, even with no WAL left.
+void a_store_that_did_not_close_makes_the_start_read_every_page(void**) {
+    StoreDir d;
+    store_with_filler(d);
+    { Store store = d.open(); }
+    const pid_t killed = fork();
+    if (killed == 0) {  // replacing codes checkpoints the WAL; then no close
+        auto store = Store::open(d.path);
+        _exit(store.ok() && store->replace_recovery_codes("alice", kAlice, {test_digest("1")}, 1).ok() ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(killed, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    std::error_code error;
+    assert_int_equal(std::filesystem::file_size(d.path.string() + "-wal", error), 0);
+    assert_true(bytes_read_by_open(d) >= std::filesystem::file_size(d.path));
 }
 
 // A WAL left with frames (the daemon was killed) is written into the file by
@@ -200,7 +258,9 @@ int main() {
         cmocka_unit_test(migrates_from_empty_and_rerun_changes_nothing),
         cmocka_unit_test(refuses_newer_schema),
         cmocka_unit_test(refuses_damaged_files_and_leaves_them_alone),
-        cmocka_unit_test(a_clean_file_is_not_read_whole_at_start),
+        cmocka_unit_test(an_untouched_file_is_not_read_whole_at_start),
+        cmocka_unit_test(a_change_after_a_clean_close_is_found_at_start),
+        cmocka_unit_test(a_store_that_did_not_close_makes_the_start_read_every_page),
         cmocka_unit_test(a_wal_left_behind_makes_the_start_read_every_page),
         cmocka_unit_test(refuses_a_database_others_can_read),
         cmocka_unit_test(codes_are_consumed_once),
