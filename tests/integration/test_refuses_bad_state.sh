@@ -52,4 +52,16 @@ in_sandbox rm -f $state/recoveryd.db
 in_sandbox "$build_dir/tests/tools/audit-fill" $state/recoveryd.db 0 > /dev/null
 sandbox daemon-start
 in_sandbox test -s $state/recoveryd.key || fail "no key made for a store without history"
+
+# Damage made while recoveryd was stopped, inside a page, the file's size
+# unchanged: the next start reads every page and refuses before writing.
+sandbox daemon-stop
+in_sandbox test -s $state/recoveryd.db.closed || fail "a clean stop recorded nothing"
+page=$(in_sandbox sqlite3 $state/recoveryd.db "SELECT rootpage FROM sqlite_schema WHERE name = 'audit'")
+printf '\xff\xff\xff\xff\xff\xff\xff\xff' |
+    in_sandbox dd of=$state/recoveryd.db bs=4096 seek=$((page - 1)) conv=notrunc status=none
+checksum=$(in_sandbox sha256sum $state/recoveryd.db)
+! daemon || fail "recoveryd started on a store damaged while it was stopped"
+assert_contains "$WORK/out" "$state/recoveryd.db: the database is damaged"
+assert_eq "$checksum" "$(in_sandbox sha256sum $state/recoveryd.db)" "database checksum"
 echo PASS
