@@ -36,13 +36,20 @@ bool after(const struct timespec& a, const struct timespec& b) {
 // Kernels before 6.13 stamp files from their coarse clock, which moves a
 // tick (a few ms) at a time: a write in the tick of the record would keep
 // the recorded ctime. Waiting for the next tick makes every later change
-// show. (Newer kernels stamp a change after a stat finely.)
-void wait_past(const struct timespec& ctime) {
-    struct timespec now {};
-    while (clock_gettime(CLOCK_REALTIME_COARSE, &now) == 0 && !after(now, ctime)) {
+// show. (Newer kernels stamp a change after a stat finely.) false when the
+// clock is still not past it after 50 ms: it was set back, and a record
+// made now could match a later change.
+bool wait_past(const struct timespec& ctime) {
+    for (int waited = 0; waited <= 50; ++waited) {
+        struct timespec now {};
+        if (clock_gettime(CLOCK_REALTIME_COARSE, &now) != 0)
+            return false;
+        if (after(now, ctime))
+            return true;
         const struct timespec millisecond {0, 1000000};
         nanosleep(&millisecond, nullptr);
     }
+    return false;
 }
 
 Error record_error(const std::filesystem::path& path, const char* doing) {
@@ -55,7 +62,11 @@ Result<void> record_clean_close(const std::filesystem::path& database) {
     struct stat st {};
     if (::lstat(database.c_str(), &st) != 0)
         return record_error(database, "look at the closed database");
-    wait_past(st.st_ctim);
+    // Without a record the next start reads every page; an older record
+    // matches only a file nothing changed since, so it may stay.
+    if (!wait_past(st.st_ctim))
+        return make_error(ErrorCode::Io,
+                          database.string() + ": its change time is ahead of the clock (set back?); not recorded");
     const std::string line = describe(st);
     const auto path = record_path(database);
     const std::filesystem::path temp = path.string() + ".new";
