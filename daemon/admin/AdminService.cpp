@@ -13,6 +13,7 @@
 #include "daemon/policy/CurrentPolicy.h"
 #include "daemon/resets/FaillockTally.h"
 #include "daemon/resets/ResetFollowUp.h"
+#include "daemon/resets/RotationIntents.h"
 #include "daemon/shadow/PasswordHasher.h"
 #include "daemon/shadow/ShadowFile.h"
 #include "daemon/users/UserDatabase.h"
@@ -45,14 +46,19 @@ Result<Administrator> AdminService::admit(uid_t caller) {
 }
 
 Result<void> AdminService::record(const Administrator& admin, const std::string& user, const char* action,
-                                  const char* outcome, std::string detail) {
+                                  const char* outcome, std::string detail, std::int64_t settles) {
+    return services_.audit.record(audit_row(admin, user, action, outcome, std::move(detail)), settles);
+}
+
+AuditRecord AdminService::audit_row(const Administrator& admin, const std::string& user, const char* action,
+                                    const char* outcome, std::string detail) {
     AuditRecord entry{};
     entry.actor = admin.actor();
     entry.target_user = user;
     entry.action = action;
     entry.outcome = outcome;
     entry.detail = std::move(detail);
-    return services_.audit.record(std::move(entry));
+    return entry;
 }
 
 Error AdminService::refused(const Administrator& admin, const std::string& user, const char* action,
@@ -151,17 +157,25 @@ Result<TemporaryPassword> AdminService::reset_password(const Administrator& admi
     const auto hash = services_.hasher.hash(password, entry->password_hash);
     if (!hash)
         return refused(admin, user, "password.reset", hash.error());
+    const auto success = audit_row(admin, user, "password.reset", "ok",
+                                   "temporary password; change required at next login");
+    const auto intent = note_rotation(services_, success, *uid, hash->view());
+    if (!intent)
+        return refused(admin, user, "password.reset", intent.error());
     // Day 0: pam_unix asks for a new password at the next login.
-    if (auto written = services_.shadow.set_password_hash(user, hash->view(), 0); !written)
+    if (auto written = services_.shadow.set_password_hash(user, hash->view(), 0); !written) {
+        drop_rotation(services_, *intent);
         return refused(admin, user, "password.reset", written.error());
+    }
     // The replaced password joins the history; the reset stands either way.
     if (auto kept = remember_replaced_password(services_.store, policy->password, user, *uid, entry->password_hash,
                                                services_.clock().wall_us / 1000000);
         !kept)
         (void)record(admin, user, "password.history", "error", kept.error().message);
-    if (auto logged = record(admin, user, "password.reset", "ok", "temporary password; change required at next login");
-        !logged)
-        return logged.error();
+    // The password is set: when this row cannot be written the intent
+    // stays, and the next start audits it (RotationIntents.h). The
+    // administrator still gets the password nobody else knows.
+    (void)services_.audit.record(success, *intent);
     PasswordReset reset{user, *uid, services_.clock().wall_us / kMicroseconds, ResetWay::Administrator, admin.actor(),
                         admin.name};
     OwnerNotices notices(services_.store, services_.notice_markers);

@@ -75,8 +75,12 @@ public:
 
 private:
     // One audit row with the administrator as actor; fails closed.
+    // `settles`: AuditLog::record.
     Result<void> record(const Administrator& admin, const std::string& user, const char* action,
-                        const char* outcome, std::string detail = {});
+                        const char* outcome, std::string detail = {}, std::int64_t settles = 0);
+    // That row, not written.
+    static AuditRecord audit_row(const Administrator& admin, const std::string& user, const char* action,
+                                 const char* outcome, std::string detail = {});
     // Audits a refusal of `action` and passes the error on.
     Error refused(const Administrator& admin, const std::string& user, const char* action, const Error& why);
     // The request an id names, in any spelling a person reads back.

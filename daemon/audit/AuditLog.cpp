@@ -93,10 +93,10 @@ std::string fallback_line(const AuditRecord& r, const AuditAnchor& anchor) {
     return line;
 }
 
-Result<void> AuditLog::record(AuditRecord record) {
+Result<void> AuditLog::record(AuditRecord record, std::int64_t settles) {
     if (record.time == 0)
         record.time = static_cast<std::int64_t>(std::time(nullptr));
-    const auto anchor = store_.append_audit(record);
+    const auto anchor = store_.append_audit(record, settles);
     if (!anchor)
         return anchor.error();
     // Best effort: the store is the record. One fputs per line: stdio's lock

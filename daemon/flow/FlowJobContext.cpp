@@ -4,7 +4,12 @@
 
 namespace recoveryd {
 
-Result<void> FlowJobContext::record(const char* action, const char* outcome, std::string detail) const {
+Result<void> FlowJobContext::record(const char* action, const char* outcome, std::string detail,
+                                    std::int64_t settles) const {
+    return services.audit.record(audit_row(action, outcome, std::move(detail)), settles);
+}
+
+AuditRecord FlowJobContext::audit_row(const char* action, const char* outcome, std::string detail) const {
     AuditRecord entry{};
     entry.actor = "pam:" + (context.service.empty() ? std::string("unknown") : context.service);
     entry.target_user = user;
@@ -17,7 +22,7 @@ Result<void> FlowJobContext::record(const char* action, const char* outcome, std
     entry.action = action;
     entry.outcome = outcome;
     entry.detail = std::move(detail);
-    return services.audit.record(std::move(entry));
+    return entry;
 }
 
 IdentityAttempt FlowJobContext::identity_attempt() const {

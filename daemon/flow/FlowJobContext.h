@@ -3,6 +3,7 @@
 // components, and copies of everything else (the policy snapshot the flow
 // started with, the user name, where the login comes from). Never the Flow.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "daemon/flow/FlowContext.h"
 #include "daemon/policy/Policy.h"
 #include "daemon/store/IdentityAttempt.h"
+#include "daemon/store/Store.h"
 
 namespace recoveryd {
 
@@ -22,8 +24,11 @@ struct FlowJobContext {
     FlowContext context;
 
     // One audit row for this flow; fails closed (the caller decides what a
-    // failure to record means for the step).
-    Result<void> record(const char* action, const char* outcome, std::string detail = {}) const;
+    // failure to record means for the step). `settles`: AuditLog::record.
+    Result<void> record(const char* action, const char* outcome, std::string detail = {},
+                        std::int64_t settles = 0) const;
+    // That row, not written.
+    AuditRecord audit_row(const char* action, const char* outcome, std::string detail = {}) const;
 
     // An identity check by this flow, now, for the rate limits: the typed
     // name; the remote host, else the terminal, else the service.

@@ -4,6 +4,7 @@
 #include "daemon/methods/ApprovalCodes.h"
 #include "daemon/password/PasswordHistory.h"
 #include "daemon/password/PasswordRules.h"
+#include "daemon/resets/RotationIntents.h"
 #include "daemon/resets/ResetFollowUp.h"
 #include "daemon/store/Store.h"
 #include "daemon/shadow/PasswordHasher.h"
@@ -59,9 +60,14 @@ void remember_replaced(const FlowJobContext& job, std::int64_t account_uid, std:
         (void)job.record("password.history", "error", kept.error().message);
 }
 
-// Nothing when the password was written; the rule it broke when it was not.
-Result<std::optional<PasswordRefusal>> write_new_hash(const FlowJobContext& job, std::int64_t account_uid,
-                                                      const Secret& password) {
+// The password was written (the rotation intent to settle), or the rule it
+// broke; nothing written either way when it is an error.
+struct NewHash {
+    std::int64_t intent = 0;
+    std::optional<PasswordRefusal> refusal;
+};
+
+Result<NewHash> write_new_hash(const FlowJobContext& job, std::int64_t account_uid, const Secret& password) {
     const auto account = find_user_by_name(job.user);
     if (!account)
         return account.error();
@@ -71,15 +77,22 @@ Result<std::optional<PasswordRefusal>> write_new_hash(const FlowJobContext& job,
     if (!entry)
         return entry.error();
     auto refusal = check_rules(job, account_uid, entry->password_hash, password);
-    if (!refusal || *refusal)
-        return refusal;
+    if (!refusal)
+        return refusal.error();
+    if (*refusal)
+        return NewHash{0, std::move(*refusal)};
     auto hash = job.services.hasher.hash(password, entry->password_hash);
     if (!hash)
         return hash.error();
-    if (auto written = job.services.shadow.set_password_hash(job.user, hash->view(), days_since_epoch()); !written)
+    const auto intent = note_rotation(job.services, job.audit_row("password.rotate", "ok"), account_uid, hash->view());
+    if (!intent)
+        return intent.error();
+    if (auto written = job.services.shadow.set_password_hash(job.user, hash->view(), days_since_epoch()); !written) {
+        drop_rotation(job.services, *intent);
         return written.error();
+    }
     remember_replaced(job, account_uid, entry->password_hash);
-    return std::optional<PasswordRefusal>();
+    return NewHash{*intent, std::nullopt};
 }
 
 // The owner's notice and pam_faillock's tally now, on this thread; the
@@ -112,9 +125,9 @@ FlowOutcome rotate_password(const FlowJobContext& job, const IdentityProof& proo
     const auto written = write_new_hash(job, proof.account_uid, password);
     if (!written)
         return not_changed(job, written.error());
-    if (*written)
-        return refused(job, **written, last_try);
-    (void)job.record("password.rotate", "ok");
+    if (written->refusal)
+        return refused(job, *written->refusal, last_try);
+    (void)job.record("password.rotate", "ok", {}, written->intent);
     // The name's failed checks are forgotten (its source's are not): the
     // owner proved who they are.
     if (auto cleared = job.services.store.clear_failed_checks(job.user); !cleared)

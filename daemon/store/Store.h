@@ -72,6 +72,16 @@ struct AuditRecord {
     std::int64_t login_uid = -1;
 };
 
+// A rewrite of an account's password hash about to happen: `row` is the
+// audit row of its success, less outcome and detail; the new hash only as
+// a keyed digest (RotationIntents.h).
+struct RotationIntent {
+    std::int64_t id = 0;  // set by the store
+    AuditRecord row;      // time: when noted
+    std::int64_t uid = 0;
+    Digest new_hash_digest{};
+};
+
 // Which audit rows to list; the newest `limit` that match, oldest first.
 struct AuditFilter {
     std::string user;        // empty: any
@@ -220,8 +230,17 @@ public:
     // Whether a notice waits for this uid, under any name.
     Result<bool> has_owner_notices(std::int64_t uid);
 
+    // Rotation intents (StoreRotationIntents.cpp, schema/007): a rewrite of
+    // /etc/shadow noted before it happens; a note is deleted by the audit
+    // row of its success (append_audit) or by remove_rotation_intent.
+    Result<std::int64_t> add_rotation_intent(const RotationIntent& intent);
+    Result<void> remove_rotation_intent(std::int64_t id);
+    Result<std::vector<RotationIntent>> rotation_intents();  // oldest first
+
     // The audit log (implemented in StoreAudit.cpp).
-    Result<AuditAnchor> append_audit(const AuditRecord& record);  // a row of the current format
+    // A row of the current format; with `settles`, the rotation intent of
+    // that id is deleted in the same transaction (it must exist).
+    Result<AuditAnchor> append_audit(const AuditRecord& record, std::int64_t settles = 0);
     Result<std::vector<AuditRow>> list_audit(const AuditFilter& filter);
     Result<std::vector<AuditRow>> list_audit(std::size_t limit) { return list_audit(AuditFilter{{}, 0, limit}); }
     // Walks the whole chain in id order, recomputing each row's hash and

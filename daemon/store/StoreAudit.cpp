@@ -270,7 +270,7 @@ Digest audit_row_hash(const Digest& prev_hash, const AuditRecord& record, AuditF
     return hash_covered(prev_hash, covered_fields(record), format);
 }
 
-Result<AuditAnchor> Store::append_audit(const AuditRecord& given) {
+Result<AuditAnchor> Store::append_audit(const AuditRecord& given, std::int64_t settles) {
     AuditRecord record = given;
     // Any negative id means unknown; one spelling keeps the hash unambiguous.
     record.app_uid = std::max<std::int64_t>(record.app_uid, -1);
@@ -304,6 +304,15 @@ Result<AuditAnchor> Store::append_audit(const AuditRecord& given) {
     if (!id->has_value())
         return make_error(ErrorCode::Internal, db_.path() + ": the audit row got no id");
     anchor.id = id->value();
+    if (settles != 0) {
+        auto settle = db_.prepare("DELETE FROM rotation_intents WHERE id = ?1");
+        if (!settle)
+            return settle.error();
+        if (auto r = settle->bind(1, settles).run(); !r)
+            return r.error();
+        if (db_.changes() != 1)
+            return make_error(ErrorCode::Internal, "rotation intent " + std::to_string(settles) + " does not exist");
+    }
     if (auto committed = transaction->commit(); !committed)
         return committed.error();
     return anchor;

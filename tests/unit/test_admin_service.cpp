@@ -15,6 +15,7 @@
 #include "common/TimeText.h"
 #include "daemon/admin/AdminService.h"
 #include "daemon/methods/ApprovalCodes.h"
+#include "daemon/resets/RotationIntents.h"
 #include "daemon/store/Database.h"
 #include "tests/unit/test_store_fixture.h"
 
@@ -38,6 +39,16 @@ std::size_t audit_rows(World& w, const std::string& action, const std::string& a
     for (const auto& row : *rows)
         count += row.record.action == action && (actor.empty() || row.record.actor == actor);
     return count;
+}
+
+std::string count_rows(World& w, const char* table) {
+    auto db = Database::open((w.dir / "recoveryd.db").string(), false);
+    assert_true(db.ok());
+    auto stmt = db->prepare(std::string("SELECT count(*) FROM ") + table);
+    assert_true(stmt.ok());
+    auto row = stmt->step();
+    assert_true(row.ok() && *row);
+    return stmt->column_text(0);
 }
 
 std::string file_request(World& w, const char* user, std::int64_t uid) {
@@ -187,6 +198,7 @@ void reset_refused_for_a_locked_or_excluded_account(void** state) {
     write_file(w.shadow_path(), locked.insert(5, "!"));
     assert_false(admin.reset_password(kRoot, "root").ok());
     assert_string_equal(read_file(w.shadow_path()).c_str(), locked.c_str());
+    assert_string_equal(count_rows(w, "rotation_intents").c_str(), "0");
 }
 
 // An account recoveryd must not recover, as shadow and policy make it.
@@ -242,14 +254,30 @@ void expect_denied(const Error& error, const Unrecoverable& kind, const char* ac
                  error.message.c_str(), static_cast<int>(error.code), kind.why);
 }
 
-std::string count_rows(World& w, const char* table) {
+void run_sql(World& w, const std::string& statement) {
     auto db = Database::open((w.dir / "recoveryd.db").string(), false);
     assert_true(db.ok());
-    auto stmt = db->prepare(std::string("SELECT count(*) FROM ") + table);
-    assert_true(stmt.ok());
-    auto row = stmt->step();
-    assert_true(row.ok() && *row);
-    return stmt->column_text(0);
+    assert_true(db->exec(statement).ok());
+}
+
+// recoveryd stops after /etc/shadow changed and before the reset's audit
+// row (here the row cannot be written): the administrator still gets the
+// password, and the next start audits the reset.
+void a_reset_whose_audit_row_failed_is_audited_at_the_next_start(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    AdminService admin = service(w);
+    run_sql(w, "CREATE TRIGGER no_row BEFORE INSERT ON audit WHEN NEW.action = 'password.reset' "
+               "BEGIN SELECT RAISE(ABORT, 'stopped'); END");
+    auto reset = admin.reset_password(kRoot, "root");
+    assert_true(reset.ok());
+    assert_true(PasswordHasher::verify(reset->password, w.shadow->find("root")->password_hash));
+    assert_int_equal(audit_rows(w, "password.reset"), 0);
+    run_sql(w, "DROP TRIGGER no_row");
+    auto settled = settle_interrupted_rotations(*w.services);
+    assert_true(settled.ok());
+    assert_int_equal(*settled, 1);
+    assert_int_equal(audit_rows(w, "password.reset", "uid:0 (root)"), 1);
+    assert_string_equal(count_rows(w, "rotation_intents").c_str(), "0");
 }
 
 // DESIGN.md invariant 12 on the admin path: neither an approval code nor a
@@ -320,6 +348,8 @@ int main() {
         cmocka_unit_test_setup_teardown(reset_sets_a_temporary_password_that_must_be_changed, set_up, tear_down),
         cmocka_unit_test_setup_teardown(reset_leaves_the_owner_a_notice, set_up, tear_down),
         cmocka_unit_test_setup_teardown(reset_refused_for_a_locked_or_excluded_account, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(a_reset_whose_audit_row_failed_is_audited_at_the_next_start, set_up,
+                                        tear_down),
         cmocka_unit_test_setup_teardown(approve_and_reset_refused_for_unrecoverable_accounts, set_up, tear_down),
         cmocka_unit_test_setup_teardown(a_bad_policy_file_keeps_the_policy_in_force, set_up, tear_down),
         cmocka_unit_test_setup_teardown(audit_lists_by_user, set_up, tear_down),

@@ -12,6 +12,7 @@
 
 #include "daemon/flow/Flow.h"
 #include "daemon/methods/RecoveryCodes.h"
+#include "daemon/resets/RotationIntents.h"
 
 using namespace recoveryd;
 using namespace recoveryd::test;
@@ -97,6 +98,41 @@ void recovers_with_a_code_once(void** state) {
     const std::string again = transcript(w, "root", codes[3].c_str());
     assert_non_null(strstr(again.c_str(), "That recovery code is not valid."));
     assert_non_null(strstr(again.c_str(), "state 2"));
+}
+
+void run_sql(World& w, const std::string& statement) {
+    auto db = Database::open((w.dir / "recoveryd.db").string(), false);
+    assert_true(db.ok());
+    assert_true(db->exec(statement).ok());
+}
+
+// recoveryd stops after /etc/shadow changed and before the rotation's
+// audit row (here the row cannot be written): the person is still told,
+// and the next start audits the change as the login's.
+void a_rotation_whose_audit_row_failed_is_audited_at_the_next_start(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    const auto codes = enroll_root(w);
+    run_sql(w, "CREATE TRIGGER no_row BEFORE INSERT ON audit WHEN NEW.action = 'password.rotate' "
+               "BEGIN SELECT RAISE(ABORT, 'stopped'); END");
+    Flow flow = start_flow(w, "root", FlowContext{"test", "tty1", "", "", ""});
+    step(flow, {});
+    step(flow, answers({"1"}));
+    step(flow, answers({codes[0].c_str()}));
+    const FlowReply done = step(flow, answers({kNewPassword, kNewPassword}));
+    assert_int_equal(static_cast<int>(done.state), static_cast<int>(FlowState::PasswordChanged));
+    run_sql(w, "DROP TRIGGER no_row");
+
+    auto settled = settle_interrupted_rotations(*w.services);
+    assert_true(settled.ok());
+    assert_int_equal(*settled, 1);
+    auto rows = w.store->list_audit(1);
+    assert_true(rows.ok() && rows->size() == 1);
+    const AuditRecord& row = rows->back().record;
+    assert_string_equal(row.action.c_str(), "password.rotate");
+    assert_string_equal(row.outcome.c_str(), "ok");
+    assert_string_equal(row.actor.c_str(), "pam:test");
+    assert_string_equal(row.tty.c_str(), "tty1");
+    assert_non_null(strstr(row.detail.c_str(), "found in /etc/shadow"));
 }
 
 void unknown_user_and_user_without_codes_look_alike(void** state) {
@@ -329,6 +365,8 @@ void one_answer_at_a_time(void** state) {
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(recovers_with_a_code_once, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(a_rotation_whose_audit_row_failed_is_audited_at_the_next_start, set_up,
+                                        tear_down),
         cmocka_unit_test_setup_teardown(unknown_user_and_user_without_codes_look_alike, set_up, tear_down),
         cmocka_unit_test_setup_teardown(wrong_answer_count_changes_nothing, set_up, tear_down),
         cmocka_unit_test_setup_teardown(bad_new_passwords_are_asked_again_then_fail, set_up, tear_down),

@@ -1,0 +1,71 @@
+// The Store's part for rotation intents (schema/007_rotation_intents.sql).
+// Every method holds the store's mutex for its whole transaction, like the
+// rest of the Store.
+
+#include "daemon/store/Store.h"
+#include "daemon/store/StoreSupport.h"
+
+namespace recoveryd {
+
+using namespace store_support;
+
+Result<std::int64_t> Store::add_rotation_intent(const RotationIntent& intent) {
+    const AuditRecord& row = intent.row;
+    std::lock_guard lock(*mutex_);
+    auto insert = db_.prepare(
+        "INSERT INTO rotation_intents (noted_at, action, actor, target_user, uid, new_hash_digest, service, tty,"
+        " rhost, ruser, app_uid, login_uid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id");
+    if (insert) {
+        insert->bind(1, row.time).bind(2, row.action).bind(3, row.actor).bind(4, row.target_user);
+        insert->bind(5, intent.uid).bind(6, bytes(intent.new_hash_digest)).bind(7, row.service).bind(8, row.tty);
+        insert->bind(9, row.rhost).bind(10, row.ruser).bind(11, row.app_uid).bind(12, row.login_uid);
+    }
+    auto id = single_int(std::move(insert));
+    if (!id)
+        return id.error();
+    if (!id->has_value())
+        return make_error(ErrorCode::Internal, db_.path() + ": the rotation intent got no id");
+    return id->value();
+}
+
+Result<void> Store::remove_rotation_intent(std::int64_t id) {
+    std::lock_guard lock(*mutex_);
+    auto remove = db_.prepare("DELETE FROM rotation_intents WHERE id = ?1");
+    if (!remove)
+        return remove.error();
+    return remove->bind(1, id).run();
+}
+
+Result<std::vector<RotationIntent>> Store::rotation_intents() {
+    std::lock_guard lock(*mutex_);
+    auto select = db_.prepare(
+        "SELECT id, noted_at, action, actor, target_user, uid, new_hash_digest, service, tty, rhost, ruser,"
+        " app_uid, login_uid FROM rotation_intents ORDER BY id");
+    if (!select)
+        return select.error();
+    std::vector<RotationIntent> intents;
+    for (;;) {
+        auto row = select->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return intents;
+        RotationIntent intent;
+        intent.id = select->column_int64(0);
+        intent.row.time = select->column_int64(1);
+        intent.row.action = select->column_text(2);
+        intent.row.actor = select->column_text(3);
+        intent.row.target_user = select->column_text(4);
+        intent.uid = select->column_int64(5);
+        intent.new_hash_digest = to_digest(select->column_blob(6));
+        intent.row.service = select->column_text(7);
+        intent.row.tty = select->column_text(8);
+        intent.row.rhost = select->column_text(9);
+        intent.row.ruser = select->column_text(10);
+        intent.row.app_uid = select->column_int64(11);
+        intent.row.login_uid = select->column_int64(12);
+        intents.push_back(std::move(intent));
+    }
+}
+
+}  // namespace recoveryd
