@@ -61,6 +61,14 @@ inline void write_file(const fs::path& path, const std::string& text) {
     assert_true(static_cast<bool>(out.flush()));
 }
 
+// Runs SQL on the world's store from a connection of its own, as a tool
+// beside recoveryd would.
+inline void run_sql(World& w, const std::string& statement) {
+    auto db = Database::open((w.dir / "recoveryd.db").string(), false);
+    assert_true(db.ok());
+    assert_true(db->exec(statement).ok());
+}
+
 inline int set_up(void** state) {
     auto* w = new World;
     {

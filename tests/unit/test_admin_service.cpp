@@ -254,12 +254,6 @@ void expect_denied(const Error& error, const Unrecoverable& kind, const char* ac
                  error.message.c_str(), static_cast<int>(error.code), kind.why);
 }
 
-void run_sql(World& w, const std::string& statement) {
-    auto db = Database::open((w.dir / "recoveryd.db").string(), false);
-    assert_true(db.ok());
-    assert_true(db->exec(statement).ok());
-}
-
 // recoveryd stops after /etc/shadow changed and before the reset's audit
 // row (here the row cannot be written): the administrator still gets the
 // password, and the next start audits the reset.

@@ -100,12 +100,6 @@ void recovers_with_a_code_once(void** state) {
     assert_non_null(strstr(again.c_str(), "state 2"));
 }
 
-void run_sql(World& w, const std::string& statement) {
-    auto db = Database::open((w.dir / "recoveryd.db").string(), false);
-    assert_true(db.ok());
-    assert_true(db->exec(statement).ok());
-}
-
 // recoveryd stops after /etc/shadow changed and before the rotation's
 // audit row (here the row cannot be written): the person is still told,
 // and the next start audits the change as the login's.
