@@ -46,8 +46,8 @@ Result<Administrator> AdminService::admit(uid_t caller) {
 }
 
 Result<void> AdminService::record(const Administrator& admin, const std::string& user, const char* action,
-                                  const char* outcome, std::string detail, std::int64_t settles) {
-    return services_.audit.record(audit_row(admin, user, action, outcome, std::move(detail)), settles);
+                                  const char* outcome, std::string detail) {
+    return services_.audit.record(audit_row(admin, user, action, outcome, std::move(detail)));
 }
 
 AuditRecord AdminService::audit_row(const Administrator& admin, const std::string& user, const char* action,

@@ -75,9 +75,8 @@ public:
 
 private:
     // One audit row with the administrator as actor; fails closed.
-    // `settles`: AuditLog::record.
     Result<void> record(const Administrator& admin, const std::string& user, const char* action,
-                        const char* outcome, std::string detail = {}, std::int64_t settles = 0);
+                        const char* outcome, std::string detail = {});
     // That row, not written.
     static AuditRecord audit_row(const Administrator& admin, const std::string& user, const char* action,
                                  const char* outcome, std::string detail = {});
