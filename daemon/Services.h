@@ -28,6 +28,10 @@ struct Services {
     // What a reset touches besides the store and /etc/shadow; tests point
     // both into a directory of their own.
     std::filesystem::path notice_markers = kNoticeMarkerDirectory;
+    // Held shared while a password change is noted and not yet audited, so
+    // that another instance's start leaves that intent alone
+    // (RotationIntents.h).
+    std::filesystem::path rotation_lock = "/var/lib/recoveryd/rotation.lock";
     FaillockTool faillock{};
 };
 

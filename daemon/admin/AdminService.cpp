@@ -175,7 +175,7 @@ Result<TemporaryPassword> AdminService::reset_password(const Administrator& admi
     // The password is set: when this row cannot be written the intent
     // stays, and the next start audits it (RotationIntents.h). The
     // administrator still gets the password nobody else knows.
-    (void)services_.audit.record(success, *intent);
+    (void)services_.audit.record(success, intent->id);
     PasswordReset reset{user, *uid, services_.clock().wall_us / kMicroseconds, ResetWay::Administrator, admin.actor(),
                         admin.name};
     OwnerNotices notices(services_.store, services_.notice_markers);

@@ -63,7 +63,7 @@ void remember_replaced(const FlowJobContext& job, std::int64_t account_uid, std:
 // The password was written (the rotation intent to settle), or the rule it
 // broke; nothing written either way when it is an error.
 struct NewHash {
-    std::int64_t intent = 0;
+    NotedRotation intent;
     std::optional<PasswordRefusal> refusal;
 };
 
@@ -80,11 +80,11 @@ Result<NewHash> write_new_hash(const FlowJobContext& job, std::int64_t account_u
     if (!refusal)
         return refusal.error();
     if (*refusal)
-        return NewHash{0, std::move(*refusal)};
+        return NewHash{{}, std::move(*refusal)};
     auto hash = job.services.hasher.hash(password, entry->password_hash);
     if (!hash)
         return hash.error();
-    const auto intent = note_rotation(job.services, job.audit_row("password.rotate", "ok"), account_uid, hash->view());
+    auto intent = note_rotation(job.services, job.audit_row("password.rotate", "ok"), account_uid, hash->view());
     if (!intent)
         return intent.error();
     if (auto written = job.services.shadow.set_password_hash(job.user, hash->view(), days_since_epoch()); !written) {
@@ -92,7 +92,7 @@ Result<NewHash> write_new_hash(const FlowJobContext& job, std::int64_t account_u
         return written.error();
     }
     remember_replaced(job, account_uid, entry->password_hash);
-    return NewHash{*intent, std::nullopt};
+    return NewHash{std::move(*intent), std::nullopt};
 }
 
 // The owner's notice and pam_faillock's tally now, on this thread; the
@@ -122,12 +122,13 @@ PasswordReset follow_up(const FlowJobContext& job, const IdentityProof& proof) {
 
 FlowOutcome rotate_password(const FlowJobContext& job, const IdentityProof& proof, const Secret& password,
                             bool last_try) {
-    const auto written = write_new_hash(job, proof.account_uid, password);
+    auto written = write_new_hash(job, proof.account_uid, password);
     if (!written)
         return not_changed(job, written.error());
     if (written->refusal)
         return refused(job, *written->refusal, last_try);
-    (void)job.record("password.rotate", "ok", {}, written->intent);
+    (void)job.record("password.rotate", "ok", {}, written->intent.id);
+    written->intent.lock.close();  // the row is written, or the intent left for a start to settle
     // The name's failed checks are forgotten (its source's are not): the
     // owner proved who they are.
     if (auto cleared = job.services.store.clear_failed_checks(job.user); !cleared)

@@ -1,5 +1,10 @@
 #include "daemon/resets/RotationIntents.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+
 #include "daemon/audit/AuditLog.h"
 #include "daemon/crypto/SecretKey.h"
 #include "daemon/shadow/ShadowFile.h"
@@ -20,20 +25,45 @@ Result<bool> was_written(const Services& services, const RotationIntent& intent)
                          intent.new_hash_digest);
 }
 
-}  // namespace
-
-Result<std::int64_t> note_rotation(const Services& services, const AuditRecord& success, std::int64_t uid,
-                                   std::string_view new_hash) {
-    RotationIntent intent{0, success, uid, hash_digest(services, success.target_user, new_hash)};
-    intent.row.time = services.clock().wall_us / 1000000;
-    return services.store.add_rotation_intent(intent);
+// LOCK_SH or LOCK_EX, LOCK_NB allowed.
+Result<UniqueFd> take_lock(const Services& services, int operation) {
+    const auto& path = services.rotation_lock;
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd.valid())
+        return make_error(ErrorCode::Io, path.string() + ": cannot open: " + std::strerror(errno));
+    int r;
+    while ((r = ::flock(fd.get(), operation)) != 0 && errno == EINTR) {
+    }
+    if (r != 0)
+        return make_error(errno == EWOULDBLOCK ? ErrorCode::Unavailable : ErrorCode::Io,
+                          path.string() + (errno == EWOULDBLOCK ? ": another recoveryd is changing a password"
+                                                                : ": cannot lock: " + std::string(std::strerror(errno))));
+    return fd;
 }
 
-void drop_rotation(const Services& services, std::int64_t id) {
-    (void)services.store.remove_rotation_intent(id);
+}  // namespace
+
+Result<NotedRotation> note_rotation(const Services& services, const AuditRecord& success, std::int64_t uid,
+                                    std::string_view new_hash) {
+    auto lock = take_lock(services, LOCK_SH);
+    if (!lock)
+        return lock.error();
+    RotationIntent intent{0, success, uid, hash_digest(services, success.target_user, new_hash)};
+    intent.row.time = services.clock().wall_us / 1000000;
+    auto id = services.store.add_rotation_intent(intent);
+    if (!id)
+        return id.error();
+    return NotedRotation{*id, std::move(*lock)};
+}
+
+void drop_rotation(const Services& services, const NotedRotation& noted) {
+    (void)services.store.remove_rotation_intent(noted.id);
 }
 
 Result<std::size_t> settle_interrupted_rotations(const Services& services) {
+    const auto alone = take_lock(services, LOCK_EX | LOCK_NB);
+    if (!alone)
+        return alone.error();
     const auto intents = services.store.rotation_intents();
     if (!intents)
         return intents.error();

@@ -4,31 +4,44 @@
 // stores its intent (a synced commit, like every other); the audit row of
 // its success deletes the intent in the same transaction (AuditLog::record,
 // `settles`). A crash between the rewrite and that row leaves the intent,
-// and the next start settles it by what /etc/shadow then holds.
+// and the next start settles it by what /etc/shadow then holds. An
+// instance that stops on SIGTERM gives up its bus name before its last
+// rewrite ends, so a new instance may start meanwhile: a rewrite holds
+// Services::rotation_lock shared from its note to its row, and a start
+// settles only when it can take that lock alone.
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "common/Result.h"
+#include "common/UniqueFd.h"
 #include "daemon/Services.h"
 #include "daemon/store/Store.h"
 
 namespace recoveryd {
 
+// A noted rewrite: `id` for the success row's `settles`; keep it until
+// that row is written (or the intent dropped).
+struct NotedRotation {
+    std::int64_t id = 0;
+    UniqueFd lock;
+};
+
 // `success` is the audit row the caller will write when the rewrite worked
-// (its outcome and detail are not kept). Returns the intent's id, for that
-// row's `settles`. Nothing may be rewritten when this fails.
-Result<std::int64_t> note_rotation(const Services& services, const AuditRecord& success, std::int64_t uid,
-                                   std::string_view new_hash);
+// (its outcome and detail are not kept). Nothing may be rewritten when
+// this fails.
+Result<NotedRotation> note_rotation(const Services& services, const AuditRecord& success, std::int64_t uid,
+                                    std::string_view new_hash);
 
 // The rewrite failed and /etc/shadow did not change: the intent goes. Best
 // effort: one left behind is settled at the next start all the same.
-void drop_rotation(const Services& services, std::int64_t id);
+void drop_rotation(const Services& services, const NotedRotation& noted);
 
 // At start, before serving: each intent left gets its audit row ("ok" when
 // /etc/shadow holds the new hash, "error" when it does not) and goes.
-// Returns how many were settled.
+// Returns how many were settled; Unavailable while another instance is
+// between a note and its row (the intents stay for a later start).
 Result<std::size_t> settle_interrupted_rotations(const Services& services);
 
 }  // namespace recoveryd

@@ -113,6 +113,7 @@ inline int set_up(void** state) {
     // Nothing outside the temp dir: no marker in /var/lib, no faillock run
     // on this machine's tallies (a missing tool counts as not installed).
     w->services->notice_markers = w->dir / "notices";
+    w->services->rotation_lock = w->dir / "rotation.lock";
     w->services->faillock.program = w->dir / "faillock";
     w->services->faillock.config = w->dir / "faillock.conf";
     *state = w;

@@ -57,7 +57,7 @@ void a_change_cut_off_before_its_audit_row_is_audited_at_start(void** state) {
     auto intent = note_rotation(*w.services, success_row(), 0, hash);
     assert_true(intent.ok());
     assert_true(w.shadow->set_password_hash("root", hash, 20500).ok());
-    // (the audit row never came)
+    intent->lock.close();  // recoveryd stopped: the audit row never came
     const auto rows = settle(w, 1);
     assert_int_equal(rows.size(), 1);
     const AuditRecord& row = rows[0].record;
@@ -76,7 +76,7 @@ void a_change_cut_off_before_its_audit_row_is_audited_at_start(void** state) {
 void a_change_cut_off_before_the_rewrite_is_audited_as_not_made(void** state) {
     auto& w = *static_cast<World*>(*state);
     const std::string before = read_file(w.shadow_path());
-    assert_true(note_rotation(*w.services, success_row(), 0, new_hash(w)).ok());
+    assert_true(note_rotation(*w.services, success_row(), 0, new_hash(w)).ok());  // and stopped
     const auto rows = settle(w, 1);
     assert_int_equal(rows.size(), 1);
     assert_string_equal(rows[0].record.outcome.c_str(), "error");
@@ -93,12 +93,13 @@ void the_success_row_settles_its_intent(void** state) {
     auto intent = note_rotation(*w.services, success_row(), 0, hash);
     assert_true(intent.ok());
     assert_true(w.shadow->set_password_hash("root", hash, 20500).ok());
-    assert_true(w.audit->record(success_row(), *intent).ok());
+    assert_true(w.audit->record(success_row(), intent->id).ok());
+    intent->lock.close();
     assert_int_equal(intents_left(w), 0);
     assert_true(settle(w, 0).empty());
 
     const std::size_t rows = audit(w).size();
-    assert_false(w.audit->record(success_row(), *intent).ok());
+    assert_false(w.audit->record(success_row(), intent->id).ok());
     assert_int_equal(audit(w).size(), rows);
 }
 
@@ -108,6 +109,24 @@ void a_dropped_intent_is_not_settled(void** state) {
     auto intent = note_rotation(*w.services, success_row(), 0, new_hash(w));
     assert_true(intent.ok());
     drop_rotation(*w.services, *intent);
+    intent->lock.close();
+    assert_true(settle(w, 0).empty());
+}
+
+// An instance that stops gives up its name before its last rewrite ends;
+// the next instance's start leaves that rewrite's intent to it.
+void a_start_leaves_the_intent_of_a_rewrite_in_progress(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    const std::string hash = new_hash(w);
+    auto intent = note_rotation(*w.services, success_row(), 0, hash);
+    assert_true(intent.ok());
+    auto busy = settle_interrupted_rotations(*w.services);
+    assert_false(busy.ok());
+    assert_int_equal(static_cast<int>(busy.error().code), static_cast<int>(ErrorCode::Unavailable));
+    assert_int_equal(intents_left(w), 1);
+    assert_true(w.shadow->set_password_hash("root", hash, 20500).ok());
+    assert_true(w.audit->record(success_row(), intent->id).ok());
+    intent->lock.close();
     assert_true(settle(w, 0).empty());
 }
 
@@ -120,6 +139,7 @@ int main() {
                                         tear_down),
         cmocka_unit_test_setup_teardown(the_success_row_settles_its_intent, set_up, tear_down),
         cmocka_unit_test_setup_teardown(a_dropped_intent_is_not_settled, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(a_start_leaves_the_intent_of_a_rewrite_in_progress, set_up, tear_down),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
