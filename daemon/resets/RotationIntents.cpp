@@ -34,11 +34,12 @@ Result<UniqueFd> take_lock(const Services& services, int operation) {
     int r;
     while ((r = ::flock(fd.get(), operation)) != 0 && errno == EINTR) {
     }
-    if (r != 0)
-        return make_error(errno == EWOULDBLOCK ? ErrorCode::Unavailable : ErrorCode::Io,
-                          path.string() + (errno == EWOULDBLOCK ? ": another recoveryd is changing a password"
-                                                                : ": cannot lock: " + std::string(std::strerror(errno))));
-    return fd;
+    if (r == 0)
+        return fd;
+    const int error = errno;
+    if (error == EWOULDBLOCK)
+        return make_error(ErrorCode::Unavailable, path.string() + ": another recoveryd is changing a password");
+    return make_error(ErrorCode::Io, path.string() + ": cannot lock: " + std::strerror(error));
 }
 
 }  // namespace
