@@ -282,6 +282,8 @@ private:
     Result<void> finish_attempt_locked(const IdentityAttempt& attempt, AttemptTicket& ticket, bool matched);
     Result<void> consume_recovery_code_locked(std::string_view user, std::int64_t uid, const Digest& hash,
                                               CodeCheck& check);
+    // In the caller's transaction; true when the intent existed.
+    Result<bool> remove_rotation_intent_locked(std::int64_t id);
     Result<void> consume_approval_code_locked(std::string_view user, std::int64_t uid, const Digest& hash,
                                               std::int64_t now, ApprovalCheck& check);
     explicit Store(Database db) : db_(std::move(db)), mutex_(std::make_unique<std::mutex>()) {}

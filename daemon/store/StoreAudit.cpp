@@ -305,12 +305,10 @@ Result<AuditAnchor> Store::append_audit(const AuditRecord& given, std::int64_t s
         return make_error(ErrorCode::Internal, db_.path() + ": the audit row got no id");
     anchor.id = id->value();
     if (settles != 0) {
-        auto settle = db_.prepare("DELETE FROM rotation_intents WHERE id = ?1");
-        if (!settle)
-            return settle.error();
-        if (auto r = settle->bind(1, settles).run(); !r)
-            return r.error();
-        if (db_.changes() != 1)
+        auto settled = remove_rotation_intent_locked(settles);
+        if (!settled)
+            return settled.error();
+        if (!*settled)
             return make_error(ErrorCode::Internal, "rotation intent " + std::to_string(settles) + " does not exist");
     }
     if (auto committed = transaction->commit(); !committed)

@@ -30,10 +30,19 @@ Result<std::int64_t> Store::add_rotation_intent(const RotationIntent& intent) {
 
 Result<void> Store::remove_rotation_intent(std::int64_t id) {
     std::lock_guard lock(*mutex_);
+    auto removed = remove_rotation_intent_locked(id);
+    if (!removed)
+        return removed.error();
+    return {};
+}
+
+Result<bool> Store::remove_rotation_intent_locked(std::int64_t id) {
     auto remove = db_.prepare("DELETE FROM rotation_intents WHERE id = ?1");
     if (!remove)
         return remove.error();
-    return remove->bind(1, id).run();
+    if (auto r = remove->bind(1, id).run(); !r)
+        return r.error();
+    return db_.changes() == 1;
 }
 
 Result<std::vector<RotationIntent>> Store::rotation_intents() {
