@@ -9,12 +9,12 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <getopt.h>
 #include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <systemd/sd-daemon.h>
 
 #include "common/SdBus.h"
@@ -160,18 +160,60 @@ int serve(Policy loaded) {
     return r == EXIT_SUCCESS ? EXIT_SUCCESS : fail("lost the connection to the system bus");
 }
 
+constexpr int kUsageError = 2;  // recoveryd(8), EXIT STATUS
+
+constexpr const char* kUsage =
+    "Usage: recoveryd [--check-policy]\n"
+    "       recoveryd --version | -h | --help\n"
+    "Account recovery daemon for Linux logins; started by D-Bus activation.\n"
+    "\n"
+    "  --check-policy  Check the policy files, print the effective policy, and exit\n"
+    "  --version       Print the version and exit\n"
+    "  -h, --help      Print this help and exit\n";
+
+// getopt_long rather than a command-line library: three options do not pay
+// for the code and the start-up work of one in a daemon that starts often.
+enum class Command { Serve, CheckPolicy, Done, Usage };
+
+Command parse_command_line(int argc, char** argv) {
+    enum { kCheckPolicy = 1, kVersion };
+    const option options[] = {{"check-policy", no_argument, nullptr, kCheckPolicy},
+                              {"version", no_argument, nullptr, kVersion},
+                              {"help", no_argument, nullptr, 'h'},
+                              {nullptr, 0, nullptr, 0}};
+    Command command = Command::Serve;
+    for (int c; (c = getopt_long(argc, argv, "h", options, nullptr)) != -1;) {
+        switch (c) {
+        case kCheckPolicy:
+            command = Command::CheckPolicy;
+            break;
+        case kVersion:
+            std::fputs("recoveryd " RECOVERYD_VERSION "\n", stdout);
+            return Command::Done;
+        case 'h':
+            std::fputs(kUsage, stdout);
+            return Command::Done;
+        default:  // getopt_long named the bad option
+            std::fputs("Try 'recoveryd --help'.\n", stderr);
+            return Command::Usage;
+        }
+    }
+    if (optind < argc) {
+        std::fprintf(stderr, "recoveryd: unexpected argument '%s'\nTry 'recoveryd --help'.\n", argv[optind]);
+        return Command::Usage;
+    }
+    return command;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"recoveryd: account recovery daemon for Linux logins"};
-    bool check_policy = false;
-    app.add_flag("--check-policy", check_policy, "Check the policy files, print the effective policy, and exit");
-    app.set_version_flag("--version", "recoveryd " RECOVERYD_VERSION);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        return app.exit(e);
-    }
+    const Command command = parse_command_line(argc, argv);
+    if (command == Command::Done)
+        return EXIT_SUCCESS;
+    if (command == Command::Usage)
+        return kUsageError;
+    const bool check_policy = command == Command::CheckPolicy;
     try {
         auto policy = load_policy();
         if (!policy)

@@ -82,7 +82,8 @@ HELP_ITEM = re.compile(r"^\s{2}(-\S+?|[a-z][a-z-]*|[A-Z][A-Z_]*)(?:\s|$)")
 
 
 def parse_help(text):
-    """Commands, options and positionals in a CLI11 --help text."""
+    """Commands, options and positionals in a --help text (CLI11's layout:
+    items indented by two spaces under headings)."""
     commands, options, positionals = [], [], []
     heading = ""
     for line in text.splitlines():
@@ -94,8 +95,11 @@ def parse_help(text):
             continue
         item = match.group(1).strip()
         if item.startswith("-"):
-            names = item.split()[0].split(",")
-            options += [name for name in names if name.startswith("--")]
+            # "-h,--help", "-h, --help", "--config TEXT ...": the leading dashed words
+            for word in line.split():
+                if not word.startswith("-"):
+                    break
+                options += [name for name in word.split(",") if name.startswith("--")]
         elif heading == "POSITIONALS" or heading.lower() == "positionals":
             positionals.append(item)
         elif item.isupper():
@@ -205,6 +209,7 @@ def check_recoveryd(args, page_sections):
         statuses.add(0)
     if "EXIT_FAILURE" in main:
         statuses.add(1)
+    statuses |= {int(code) for code in re.findall(r"constexpr int k\w*Error = (\d+);", main)}
     check_exit_statuses(page, page_sections, statuses)
 
 

@@ -14,6 +14,14 @@ assert_contains "$WORK/out" "/etc/recoveryd/recoveryd.conf:3: FlowTimeoutSec = f
 in_sandbox install -m 0644 "$source_dir/policy/recoveryd.conf" /etc/recoveryd/recoveryd.conf
 daemon --check-policy || fail "--check-policy refused the shipped policy: $(cat "$WORK/out")"
 assert_contains "$WORK/out" "FlowTimeoutSec = 300"
+# A bad command line: exit status 2 (recoveryd(8)) before anything else.
+for bad in --check-polcy stray-argument; do
+    status=0
+    daemon $bad || status=$?
+    assert_eq 2 "$status" "exit status of recoveryd $bad"
+    assert_contains "$WORK/out" "Try 'recoveryd --help'."
+done
+in_sandbox test ! -e /var/lib/recoveryd || fail "a bad command line made the state directory"
 
 in_sandbox install -d -m 0700 /var/lib/recoveryd
 head -c 8192 /dev/urandom | in_sandbox tee /var/lib/recoveryd/recoveryd.db > /dev/null
