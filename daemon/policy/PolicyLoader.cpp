@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "common/ConfigText.h"
 #include "common/EmbeddedFile.h"
 #include "common/FlowProtocol.h"
 #include "common/UniqueFd.h"
@@ -67,22 +68,20 @@ bool is_valid_group_name(std::string_view name) {
 
 Result<std::vector<std::string>> parse_groups(std::string_view value) {
     std::vector<std::string> groups;
-    std::istringstream words{std::string(value)};
-    for (std::string group; words >> group;) {
+    for (const std::string_view group : split_words(value)) {
         if (!is_valid_group_name(group))
-            return make_error(ErrorCode::InvalidArgument, "'" + group + "' is not a valid group name");
-        groups.push_back(group);
+            return make_error(ErrorCode::InvalidArgument, "'" + std::string(group) + "' is not a valid group name");
+        groups.emplace_back(group);
     }
     return groups;
 }
 
 Result<std::vector<std::string>> parse_services(std::string_view value) {
     std::vector<std::string> services;
-    std::istringstream words{std::string(value)};
-    for (std::string service; words >> service;) {
+    for (const std::string_view service : split_words(value)) {
         if (auto valid = validate_service_name(service); !valid)
             return valid.error();
-        services.push_back(service);
+        services.emplace_back(service);
     }
     return services;
 }

@@ -1,10 +1,10 @@
 #include "daemon/resets/FaillockTally.h"
 
-#include <fstream>
 #include <string_view>
 #include <unistd.h>
 #include <vector>
 
+#include "common/ConfigText.h"
 #include "daemon/process/ChildProcess.h"
 
 namespace recoveryd {
@@ -22,10 +22,10 @@ std::string_view trim(std::string_view text) {
 }  // namespace
 
 std::string faillock_tally_directory(const std::filesystem::path& config) {
-    std::ifstream in(config);
+    const auto read = read_config_file(config);  // missing or unreadable: pam_faillock's default
+    const std::string contents = read.ok() ? read->value_or("") : "";
     std::string directory;
-    for (std::string line; std::getline(in, line);) {
-        std::string_view text(line);
+    for (std::string_view text : split_lines(contents)) {
         text = trim(text.substr(0, text.find('#')));
         const auto name_end = text.find_first_of(" \t=");
         if (text.substr(0, name_end) != "dir" || name_end == std::string_view::npos)

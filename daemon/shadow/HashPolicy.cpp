@@ -1,17 +1,14 @@
 #include "daemon/shadow/HashPolicy.h"
 
 #include <cctype>
-#include <cerrno>
 #include <charconv>
-#include <fcntl.h>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string_view>
 #include <system_error>
 #include <vector>
 
-#include "common/UniqueFd.h"
+#include "common/ConfigText.h"
 
 namespace recoveryd {
 namespace {
@@ -51,27 +48,6 @@ Error config_error(const std::string& where, const std::string& what) {
     return make_error(ErrorCode::InvalidArgument, where + ": " + what);
 }
 
-// The file's text; nullopt when it does not exist.
-Result<std::optional<std::string>> read_config(const fs::path& path) {
-    const auto unreadable = [&] {
-        return make_error(ErrorCode::Io,
-                          path.string() + ": cannot be read: " + std::generic_category().message(errno));
-    };
-    UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd.valid())
-        return errno == ENOENT ? Result<std::optional<std::string>>(std::nullopt) : unreadable();
-    std::string text;
-    char buffer[4096];
-    for (ssize_t n; (n = read(fd.get(), buffer, sizeof buffer)) != 0;) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return unreadable();
-        text.append(buffer, static_cast<std::size_t>(n));
-    }
-    return std::optional<std::string>(std::move(text));
-}
-
 std::optional<unsigned long> parse_number(std::string_view text) {
     unsigned long value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -86,8 +62,8 @@ std::vector<std::pair<std::size_t, std::string>> pam_lines(std::string_view text
     std::vector<std::pair<std::size_t, std::string>> lines;
     std::string pending;
     std::size_t number = 0, pending_start = 0;
-    std::istringstream in{std::string(text)};
-    for (std::string line; std::getline(in, line);) {
+    for (const std::string_view text_line : split_lines(text)) {
+        std::string line(text_line);
         ++number;
         if (pending.empty())
             pending_start = number;
@@ -142,7 +118,7 @@ bool is_pam_unix_password_line(const std::vector<std::string_view>& tokens) {
 // The first pam_unix password line's method and rounds; as in pam_unix, a
 // later method option replaces an earlier one.
 Result<PamUnixSettings> read_pam_unix_settings(const fs::path& path) {
-    auto text = read_config(path);
+    auto text = read_config_file(path);
     if (!text)
         return text.error();
     PamUnixSettings settings;
@@ -195,16 +171,15 @@ Result<void> apply_pam_rounds(HashMethod& method, const Setting& rounds) {
 
 // login.defs: "KEY value" lines; '#' starts a comment.
 Result<std::map<std::string, std::string>> read_login_defs(const fs::path& path) {
-    auto text = read_config(path);
+    auto text = read_config_file(path);
     if (!text)
         return text.error();
     std::map<std::string, std::string> values;
-    std::istringstream in(text->value_or(""));
-    for (std::string line; std::getline(in, line);) {
-        std::istringstream words(line);
-        std::string key, value;
-        if (words >> key >> value && key[0] != '#')
-            values[key] = value;
+    const std::string contents = text->value_or("");
+    for (const std::string_view line : split_lines(contents)) {
+        const auto words = split_words(line);
+        if (words.size() >= 2 && words[0][0] != '#')
+            values[std::string(words[0])] = words[1];
     }
     return values;
 }
