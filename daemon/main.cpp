@@ -130,13 +130,15 @@ int serve(Policy loaded) {
     CurrentPolicy policy(std::move(loaded));
     Services services{policy, *store, *key, audit, shadow, *hasher};
     // A crash between a rewrite of /etc/shadow and its audit row left an
-    // intent: audited now, from what the file holds. Not a reason to refuse
-    // service: the intent stays for the next start.
-    if (auto settled = settle_interrupted_rotations(services); !settled)
+    // intent: audited now, from what the file holds, and a change found made
+    // followed up. Not a reason to refuse service: the intent stays for the
+    // next start.
+    auto settled = settle_interrupted_rotations(services);
+    if (!settled)
         std::fprintf(stderr, "recoveryd: interrupted password changes not settled: %s\n",
                      settled.error().message.c_str());
-    else if (*settled > 0)
-        std::fprintf(stderr, "recoveryd: audited %zu password change(s) a stop interrupted\n", *settled);
+    else if (settled->count > 0)
+        std::fprintf(stderr, "recoveryd: audited %zu password change(s) a stop interrupted\n", settled->count);
 
     sd_event* raw_event = nullptr;
     if (sd_event_default(&raw_event) < 0)
@@ -145,6 +147,9 @@ int serve(Policy loaded) {
     auto server = BusServer::start(raw_event, services);
     if (!server)
         return fail(server.error().message);
+    if (settled)
+        for (const PasswordReset& reset : settled->made)
+            (*server)->announce_reset(reset);  // the notify hook the interrupted change did not run
     // A signal that came during the start-up waits, blocked, until these.
     for (const int sig : {SIGTERM, SIGINT})
         if (sd_event_add_signal(raw_event, nullptr, sig, on_stop_signal, server->get()) < 0)

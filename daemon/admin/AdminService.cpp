@@ -159,7 +159,7 @@ Result<TemporaryPassword> AdminService::reset_password(const Administrator& admi
         return refused(admin, user, "password.reset", hash.error());
     const auto success = audit_row(admin, user, "password.reset", "ok",
                                    "temporary password; change required at next login");
-    const auto intent = note_rotation(services_, success, *uid, hash->view());
+    const auto intent = note_rotation(services_, success, *uid, hash->view(), RotationFollowUp{admin.name, {}});
     if (!intent)
         return refused(admin, user, "password.reset", intent.error());
     // Day 0: pam_unix asks for a new password at the next login.
@@ -173,9 +173,11 @@ Result<TemporaryPassword> AdminService::reset_password(const Administrator& admi
         !kept)
         (void)record(admin, user, "password.history", "error", kept.error().message);
     // The password is set: when this row cannot be written the intent
-    // stays, and the next start audits it (RotationIntents.h). The
-    // administrator still gets the password nobody else knows.
-    (void)services_.audit.record(success, intent->id);
+    // stays, and the next start audits and follows it up
+    // (RotationIntents.h). The administrator still gets the password nobody
+    // else knows.
+    if (!services_.audit.record(success, intent->id))
+        return TemporaryPassword{std::move(password), std::nullopt};
     PasswordReset reset{user, *uid, services_.clock().wall_us / kMicroseconds, ResetWay::Administrator, admin.actor(),
                         admin.name};
     OwnerNotices notices(services_.store, services_.notice_markers);

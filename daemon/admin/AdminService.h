@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -24,10 +25,12 @@
 
 namespace recoveryd {
 
-// A reset's temporary password, and the reset for the bus layer to announce.
+// A reset's temporary password, and the reset for the bus layer to announce;
+// none when its audit row could not be written: then the next start follows
+// it up, announcement included (RotationIntents.h).
 struct TemporaryPassword {
     Secret password;
-    PasswordReset reset;
+    std::optional<PasswordReset> reset;
 };
 
 struct Approval {

@@ -235,7 +235,8 @@ int AdminObject::on_reset_password(sd_bus_message* message, void* userdata, sd_b
                 return std::make_shared<TemporaryPassword>(std::move(*reset));
             },
             [&self](sd_bus_message* call, const std::shared_ptr<TemporaryPassword>& reset) {
-                self.announcer_.password_reset(reset->reset);
+                if (reset->reset)
+                    self.announcer_.password_reset(*reset->reset);
                 return send_return(call, true, [&](sd_bus_message* m) {
                     return sd_bus_message_append(m, "s", reset->password.c_str());
                 });

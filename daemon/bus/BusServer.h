@@ -44,6 +44,10 @@ public:
     // and no paced verdict; flows may be open, waiting for a person.
     bool settled() const;
 
+    // A reset made before this instance served (a change an interrupted
+    // instance made, settled at start): the notify hook, as for any reset.
+    void announce_reset(const PasswordReset& reset) { announcer_->password_reset(reset); }
+
     // SIGTERM: give up the name, then end the loop with 0 once settled, so
     // a rotation in progress still answers its login (see IdleExit::stop).
     void stop() { idle_exit_->stop(); }

@@ -1,7 +1,6 @@
 #include "daemon/flow/PasswordRotation.h"
 
 #include "daemon/flow/FlowMessages.h"
-#include "daemon/methods/ApprovalCodes.h"
 #include "daemon/password/PasswordHistory.h"
 #include "daemon/password/PasswordRules.h"
 #include "daemon/resets/RotationIntents.h"
@@ -21,15 +20,6 @@ FlowOutcome finished(FlowState state, MessageStyle style, const char* text) {
 FlowOutcome not_changed(const FlowJobContext& job, const Error& why) {
     (void)job.record("password.rotate", why.code == ErrorCode::AccessDenied ? "denied" : "error", why.message);
     return finished(FlowState::Failed, MessageStyle::ErrorMsg, texts::kNotChanged);
-}
-
-// The request whose approval code was used is done. The password is set
-// already: a failure here is audited, and the person still gets in.
-void complete_request(const FlowJobContext& job, const std::string& request_id) {
-    const auto completed = job.services.store.complete_request(request_id, job.services.clock());
-    (void)job.record("request.complete", completed ? "ok" : "error",
-                     "request " + format_request_id(request_id) +
-                         (completed ? std::string() : ": " + completed.error().message));
 }
 
 // A rule said no: audited (which rule, never the password); asked again
@@ -67,7 +57,8 @@ struct NewHash {
     std::optional<PasswordRefusal> refusal;
 };
 
-Result<NewHash> write_new_hash(const FlowJobContext& job, std::int64_t account_uid, const Secret& password) {
+Result<NewHash> write_new_hash(const FlowJobContext& job, const IdentityProof& proof, const Secret& password) {
+    const std::int64_t account_uid = proof.account_uid;
     const auto account = find_user_by_name(job.user);
     if (!account)
         return account.error();
@@ -84,7 +75,8 @@ Result<NewHash> write_new_hash(const FlowJobContext& job, std::int64_t account_u
     auto hash = job.services.hasher.hash(password, entry->password_hash);
     if (!hash)
         return hash.error();
-    auto intent = note_rotation(job.services, job.audit_row("password.rotate", "ok"), account_uid, hash->view());
+    auto intent = note_rotation(job.services, job.audit_row("password.rotate", "ok"), account_uid, hash->view(),
+                                RotationFollowUp{{}, proof.request_id});
     if (!intent)
         return intent.error();
     if (auto written = job.services.shadow.set_password_hash(job.user, hash->view(), days_since_epoch()); !written) {
@@ -95,7 +87,8 @@ Result<NewHash> write_new_hash(const FlowJobContext& job, std::int64_t account_u
     return NewHash{std::move(*intent), std::nullopt};
 }
 
-// The owner's notice and pam_faillock's tally now, on this thread; the
+// The password is set already: what follows it (ResetFollowUp.h) now, on
+// this thread, each failure audited and the person still gets in; the
 // notify hook from the loop, off it (FlowOutcome::reset).
 PasswordReset follow_up(const FlowJobContext& job, const IdentityProof& proof) {
     const FlowContext& where = job.context;
@@ -110,11 +103,12 @@ PasswordReset follow_up(const FlowJobContext& job, const IdentityProof& proof) {
                         where.rhost,
                         where.ruser,
                         proof.request_id};
+    const ResetAudit record = [&job](const char* action, const char* outcome, std::string detail) {
+        return job.record(action, outcome, std::move(detail));
+    };
+    close_recovery(reset, job.services.store, job.services.clock(), record);
     OwnerNotices notices(job.services.store, job.services.notice_markers);
-    follow_up_reset(reset, notices, job.services.faillock,
-                    [&job](const char* action, const char* outcome, std::string detail) {
-                        return job.record(action, outcome, std::move(detail));
-                    });
+    follow_up_reset(reset, notices, job.services.faillock, record);
     return reset;
 }
 
@@ -122,23 +116,20 @@ PasswordReset follow_up(const FlowJobContext& job, const IdentityProof& proof) {
 
 FlowOutcome rotate_password(const FlowJobContext& job, const IdentityProof& proof, const Secret& password,
                             bool last_try) {
-    auto written = write_new_hash(job, proof.account_uid, password);
+    auto written = write_new_hash(job, proof, password);
     if (!written)
         return not_changed(job, written.error());
     if (written->refusal)
         return refused(job, *written->refusal, last_try);
-    (void)job.record("password.rotate", "ok", {}, written->intent.id);
+    const bool recorded = job.record("password.rotate", "ok", {}, written->intent.id).ok();
     written->intent.lock.close();  // the row is written, or the intent left for a start to settle
-    // The name's failed checks are forgotten (its source's are not): the
-    // owner proved who they are.
-    if (auto cleared = job.services.store.clear_failed_checks(job.user); !cleared)
-        (void)job.record("limits.clear", "error", cleared.error().message);
-    if (!proof.request_id.empty())
-        complete_request(job, proof.request_id);
     FlowOutcome outcome = job.policy->after_reset == AfterReset::Continue
                               ? finished(FlowState::Succeeded, MessageStyle::TextInfo, texts::kChanged)
                               : finished(FlowState::PasswordChanged, MessageStyle::TextInfo, texts::kChangedSignIn);
-    outcome.reset = follow_up(job, proof);
+    // Followed up once: here, or with the intent by the next start when its
+    // row could not be written.
+    if (recorded)
+        outcome.reset = follow_up(job, proof);
     return outcome;
 }
 

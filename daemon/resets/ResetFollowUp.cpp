@@ -1,6 +1,21 @@
 #include "daemon/resets/ResetFollowUp.h"
 
+#include "daemon/methods/ApprovalCodes.h"
+
 namespace recoveryd {
+
+void close_recovery(const PasswordReset& reset, Store& store, const ClockReading& now, const ResetAudit& record) {
+    if (reset.way != ResetWay::Recovery)
+        return;
+    if (auto cleared = store.clear_failed_checks(reset.user); !cleared)
+        (void)record("limits.clear", "error", cleared.error().message);
+    if (reset.request_id.empty())
+        return;
+    const auto completed = store.complete_request(reset.request_id, now);
+    (void)record("request.complete", completed ? "ok" : "error",
+                 "request " + format_request_id(reset.request_id) +
+                     (completed ? std::string() : ": " + completed.error().message));
+}
 
 void follow_up_reset(const PasswordReset& reset, OwnerNotices& notices, const FaillockTool& faillock,
                      const ResetAudit& record) {

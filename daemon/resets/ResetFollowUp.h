@@ -1,14 +1,17 @@
 #pragma once
 // What follows every password reset once the new hash is written, on the
-// thread that wrote it: the owner's notice for their next login, and after a
-// recovery at a login prompt, pam_faillock's tally cleared so that the new
-// password works at once. Each outcome is audited; none undoes the reset (a
-// failure is recorded and the person keeps their new password). The notify
-// hook runs elsewhere, off this thread (daemon/bus/Announcer).
+// thread that wrote it: after a recovery at a login prompt, the name's failed
+// checks forgotten, the request whose approval code was used completed, and
+// pam_faillock's tally cleared so that the new password works at once; and for
+// every reset the owner's notice for their next login. Each outcome is
+// audited; none undoes the reset (a failure is recorded and the person keeps
+// their new password). The notify hook runs elsewhere, off this thread
+// (daemon/bus/Announcer).
 
 #include <functional>
 #include <string>
 
+#include "common/ClockReading.h"
 #include "common/Result.h"
 #include "daemon/resets/FaillockTally.h"
 #include "daemon/resets/OwnerNotices.h"
@@ -18,6 +21,12 @@ namespace recoveryd {
 
 // Writes one audit row of the caller's (its actor, its login's context).
 using ResetAudit = std::function<Result<void>(const char* action, const char* outcome, std::string detail)>;
+
+// After a recovery: its name's failed checks forgotten (its source's are
+// not: the owner proved who they are), audited "limits.clear" when that
+// fails; and its request, if an approval code was used, completed, audited
+// "request.complete". Nothing for an administrator's reset.
+void close_recovery(const PasswordReset& reset, Store& store, const ClockReading& now, const ResetAudit& record);
 
 // Audited as "notice.add" and, for a recovery, "faillock.reset".
 void follow_up_reset(const PasswordReset& reset, OwnerNotices& notices, const FaillockTool& faillock,

@@ -7,6 +7,7 @@
 
 #include "daemon/audit/AuditLog.h"
 #include "daemon/crypto/SecretKey.h"
+#include "daemon/resets/ResetFollowUp.h"
 #include "daemon/shadow/ShadowFile.h"
 
 namespace recoveryd {
@@ -42,14 +43,46 @@ Result<UniqueFd> take_lock(const Services& services, int operation) {
     return make_error(ErrorCode::Io, path.string() + ": cannot lock: " + std::strerror(error));
 }
 
+// The reset an intent was noted for, as its writer would have followed it up.
+PasswordReset reset_of(const RotationIntent& intent) {
+    const AuditRecord& row = intent.row;
+    return PasswordReset{row.target_user,
+                         intent.uid,
+                         row.time,
+                         row.action == "password.reset" ? ResetWay::Administrator : ResetWay::Recovery,
+                         row.actor,
+                         intent.admin,
+                         row.service,
+                         row.tty,
+                         row.rhost,
+                         row.ruser,
+                         intent.request_id};
+}
+
+// What the writer of a change found made would have done after its row.
+void follow_up(Services& services, const RotationIntent& intent, const PasswordReset& reset) {
+    const ResetAudit record = [&](const char* action, const char* outcome, std::string detail) {
+        AuditRecord row = intent.row;
+        row.time = 0;  // now
+        row.action = action;
+        row.outcome = outcome;
+        row.detail = std::move(detail);
+        return services.audit.record(std::move(row));
+    };
+    close_recovery(reset, services.store, services.clock(), record);
+    OwnerNotices notices(services.store, services.notice_markers);
+    follow_up_reset(reset, notices, services.faillock, record);
+}
+
 }  // namespace
 
 Result<NotedRotation> note_rotation(const Services& services, const AuditRecord& success, std::int64_t uid,
-                                    std::string_view new_hash) {
+                                    std::string_view new_hash, RotationFollowUp follow_up) {
     auto lock = take_lock(services, LOCK_SH);
     if (!lock)
         return lock.error();
-    RotationIntent intent{0, success, uid, hash_digest(services, success.target_user, new_hash)};
+    RotationIntent intent{0, success, uid, hash_digest(services, success.target_user, new_hash),
+                          std::move(follow_up.admin), std::move(follow_up.request_id)};
     intent.row.time = services.clock().wall_us / 1000000;
     auto id = services.store.add_rotation_intent(intent);
     if (!id)
@@ -61,13 +94,14 @@ void drop_rotation(const Services& services, const NotedRotation& noted) {
     (void)services.store.remove_rotation_intent(noted.id);
 }
 
-Result<std::size_t> settle_interrupted_rotations(const Services& services) {
+Result<SettledRotations> settle_interrupted_rotations(Services& services) {
     const auto alone = take_lock(services, LOCK_EX | LOCK_NB);
     if (!alone)
         return alone.error();
     const auto intents = services.store.rotation_intents();
     if (!intents)
         return intents.error();
+    SettledRotations settled;
     for (const RotationIntent& intent : *intents) {
         const auto written = was_written(services, intent);
         if (!written)
@@ -80,8 +114,13 @@ Result<std::size_t> settle_interrupted_rotations(const Services& services) {
                               : "interrupted: recoveryd stopped before /etc/shadow held the new password";
         if (auto recorded = services.audit.record(std::move(row), intent.id); !recorded)
             return recorded.error();
+        ++settled.count;
+        if (!*written)
+            continue;
+        settled.made.push_back(reset_of(intent));
+        follow_up(services, intent, settled.made.back());
     }
-    return intents->size();
+    return settled;
 }
 
 }  // namespace recoveryd

@@ -4,7 +4,8 @@
 // stores its intent (a synced commit, like every other); the audit row of
 // its success deletes the intent in the same transaction (AuditLog::record,
 // `settles`). A crash between the rewrite and that row leaves the intent,
-// and the next start settles it by what /etc/shadow then holds. An
+// and the next start settles it by what /etc/shadow then holds, and for a
+// change it finds made does what would have followed it. An
 // instance that stops on SIGTERM gives up its bus name before its last
 // rewrite ends, so a new instance may start meanwhile: a rewrite holds
 // Services::rotation_lock shared from its note to its row, and a start
@@ -12,11 +13,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/Result.h"
 #include "common/UniqueFd.h"
 #include "daemon/Services.h"
+#include "daemon/resets/PasswordReset.h"
 #include "daemon/store/Store.h"
 
 namespace recoveryd {
@@ -28,20 +32,36 @@ struct NotedRotation {
     UniqueFd lock;
 };
 
+// What a start needs, besides the success row, to follow up a change it
+// finds made (the PasswordReset's fields the row does not hold).
+struct RotationFollowUp {
+    std::string admin{};       // an administrator's reset: their name
+    std::string request_id{};  // a recovery with an approval code: its request
+};
+
 // `success` is the audit row the caller will write when the rewrite worked
-// (its outcome and detail are not kept). Nothing may be rewritten when
-// this fails.
+// (its outcome and detail are not kept); its action says the way:
+// password.rotate a recovery, password.reset an administrator's. Nothing may
+// be rewritten when this fails.
 Result<NotedRotation> note_rotation(const Services& services, const AuditRecord& success, std::int64_t uid,
-                                    std::string_view new_hash);
+                                    std::string_view new_hash, RotationFollowUp follow_up = {});
 
 // The rewrite failed and /etc/shadow did not change: the intent goes. Best
 // effort: one left behind is settled at the next start all the same.
 void drop_rotation(const Services& services, const NotedRotation& noted);
 
+struct SettledRotations {
+    std::size_t count = 0;
+    // The changes found made. Each got what follows a reset
+    // (ResetFollowUp.h), as at the time it was noted, but for the notify
+    // hook: that is the caller's, once it serves (Announcer).
+    std::vector<PasswordReset> made;
+};
+
 // At start, before serving: each intent left gets its audit row ("ok" when
-// /etc/shadow holds the new hash, "error" when it does not) and goes.
-// Returns how many were settled; Unavailable while another instance is
+// /etc/shadow holds the new hash, "error" when it does not) and goes; a
+// change found made is followed up. Unavailable while another instance is
 // between a note and its row (the intents stay for a later start).
-Result<std::size_t> settle_interrupted_rotations(const Services& services);
+Result<SettledRotations> settle_interrupted_rotations(Services& services);
 
 }  // namespace recoveryd

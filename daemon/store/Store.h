@@ -80,6 +80,8 @@ struct RotationIntent {
     AuditRecord row;      // time: when noted
     std::int64_t uid = 0;
     Digest new_hash_digest{};
+    std::string admin{};       // the administrator's name (action password.reset)
+    std::string request_id{};  // canonical; the request whose approval code was used, if any
 };
 
 // Which audit rows to list; the newest `limit` that match, oldest first.
@@ -230,7 +232,7 @@ public:
     // Whether a notice waits for this uid, under any name.
     Result<bool> has_owner_notices(std::int64_t uid);
 
-    // Rotation intents (StoreRotationIntents.cpp, schema/007): a rewrite of
+    // Rotation intents (StoreRotationIntents.cpp, schema/007, 008): a rewrite of
     // /etc/shadow noted before it happens; a note is deleted by the audit
     // row of its success (append_audit) or by remove_rotation_intent.
     Result<std::int64_t> add_rotation_intent(const RotationIntent& intent);

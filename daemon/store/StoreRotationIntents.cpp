@@ -1,4 +1,5 @@
-// The Store's part for rotation intents (schema/007_rotation_intents.sql).
+// The Store's part for rotation intents (schema/007_rotation_intents.sql,
+// 008_rotation_intent_follow_ups.sql).
 // Every method holds the store's mutex for its whole transaction, like the
 // rest of the Store.
 
@@ -14,11 +15,13 @@ Result<std::int64_t> Store::add_rotation_intent(const RotationIntent& intent) {
     std::lock_guard lock(*mutex_);
     auto insert = db_.prepare(
         "INSERT INTO rotation_intents (noted_at, action, actor, target_user, uid, new_hash_digest, service, tty,"
-        " rhost, ruser, app_uid, login_uid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id");
+        " rhost, ruser, app_uid, login_uid, admin, request_id)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id");
     if (insert) {
         insert->bind(1, row.time).bind(2, row.action).bind(3, row.actor).bind(4, row.target_user);
         insert->bind(5, intent.uid).bind(6, bytes(intent.new_hash_digest)).bind(7, row.service).bind(8, row.tty);
         insert->bind(9, row.rhost).bind(10, row.ruser).bind(11, row.app_uid).bind(12, row.login_uid);
+        insert->bind(13, intent.admin).bind(14, intent.request_id);
     }
     auto id = single_int(std::move(insert));
     if (!id)
@@ -49,7 +52,7 @@ Result<std::vector<RotationIntent>> Store::rotation_intents() {
     std::lock_guard lock(*mutex_);
     auto select = db_.prepare(
         "SELECT id, noted_at, action, actor, target_user, uid, new_hash_digest, service, tty, rhost, ruser,"
-        " app_uid, login_uid FROM rotation_intents ORDER BY id");
+        " app_uid, login_uid, admin, request_id FROM rotation_intents ORDER BY id");
     if (!select)
         return select.error();
     std::vector<RotationIntent> intents;
@@ -73,6 +76,8 @@ Result<std::vector<RotationIntent>> Store::rotation_intents() {
         intent.row.ruser = select->column_text(10);
         intent.row.app_uid = select->column_int64(11);
         intent.row.login_uid = select->column_int64(12);
+        intent.admin = select->column_text(13);
+        intent.request_id = select->column_text(14);
         intents.push_back(std::move(intent));
     }
 }

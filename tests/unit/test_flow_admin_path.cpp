@@ -14,6 +14,7 @@
 #include "daemon/flow/Flow.h"
 #include "daemon/methods/ApprovalCodes.h"
 #include "daemon/methods/RecoveryCodes.h"
+#include "daemon/resets/RotationIntents.h"
 
 using namespace recoveryd;
 using namespace recoveryd::test;
@@ -236,6 +237,28 @@ void an_approval_code_recovers_once_and_completes_the_request(void** state) {
     assert_string_equal(again.c_str(), converse(w, "root", {{"2"}, {"AAAA-BBBB-CCCC"}}).c_str());
 }
 
+// recoveryd stops after the rewrite and before the rotation's audit row
+// (here the row cannot be written): the next start completes the request
+// whose approval code was used, as the flow would have.
+void a_cut_off_recovery_with_an_approval_code_completes_its_request_at_start(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    (void)converse(w, "root", {{"3"}, {"+1 555 0100"}, {"forgot my password"}});
+    const std::string id = only_request_id(w);
+    const Secret code = approve(w, id);
+    run_sql(w, "CREATE TRIGGER no_row BEFORE INSERT ON audit WHEN NEW.action = 'password.rotate' "
+               "BEGIN SELECT RAISE(ABORT, 'stopped'); END");
+    const std::string out = converse(w, "root", {{"2"}, {code.c_str()}, {kNewPassword, kNewPassword}});
+    assert_non_null(strstr(out.c_str(), "Your password has been changed."));
+    run_sql(w, "DROP TRIGGER no_row");
+    assert_string_equal(w.store->find_request(id, g_clock)->state.c_str(), "approved");
+
+    auto settled = settle_interrupted_rotations(*w.services);
+    assert_true(settled.ok());
+    assert_int_equal(settled->made.size(), 1);
+    assert_string_equal(settled->made[0].request_id.c_str(), id.c_str());
+    assert_string_equal(w.store->find_request(id, g_clock)->state.c_str(), "completed");
+}
+
 void expired_denied_and_other_users_codes_fail_like_a_wrong_code(void** state) {
     auto& w = *static_cast<World*>(*state);
     const std::string wrong = converse(w, "root", {{"2"}, {"AAAA-BBBB-CCCC"}});
@@ -283,6 +306,8 @@ int main() {
         cmocka_unit_test_setup_teardown(filing_reads_the_same_for_every_kind_of_account, set_up_admin, tear_down),
         cmocka_unit_test_setup_teardown(the_request_cap_reads_the_same_for_every_name, set_up_admin, tear_down),
         cmocka_unit_test_setup_teardown(bad_contact_details_are_asked_again, set_up_admin, tear_down),
+        cmocka_unit_test_setup_teardown(a_cut_off_recovery_with_an_approval_code_completes_its_request_at_start,
+                                        set_up_admin, tear_down),
         cmocka_unit_test_setup_teardown(an_approval_code_recovers_once_and_completes_the_request, set_up_admin,
                                         tear_down),
         cmocka_unit_test_setup_teardown(expired_denied_and_other_users_codes_fail_like_a_wrong_code, set_up_admin,

@@ -102,7 +102,8 @@ void recovers_with_a_code_once(void** state) {
 
 // recoveryd stops after /etc/shadow changed and before the rotation's
 // audit row (here the row cannot be written): the person is still told,
-// and the next start audits the change as the login's.
+// and the next start audits the change as the login's and follows it up,
+// once: the flow left the owner's notice to it.
 void a_rotation_whose_audit_row_failed_is_audited_at_the_next_start(void** state) {
     auto& w = *static_cast<World*>(*state);
     const auto codes = enroll_root(w);
@@ -115,13 +116,18 @@ void a_rotation_whose_audit_row_failed_is_audited_at_the_next_start(void** state
     const FlowReply done = step(flow, answers({kNewPassword, kNewPassword}));
     assert_int_equal(static_cast<int>(done.state), static_cast<int>(FlowState::PasswordChanged));
     run_sql(w, "DROP TRIGGER no_row");
+    assert_false(*w.store->has_owner_notices(0));
 
     auto settled = settle_interrupted_rotations(*w.services);
     assert_true(settled.ok());
-    assert_int_equal(*settled, 1);
-    auto rows = w.store->list_audit(1);
-    assert_true(rows.ok() && rows->size() == 1);
-    const AuditRecord& row = rows->back().record;
+    assert_int_equal(settled->count, 1);
+    assert_int_equal(settled->made.size(), 1);
+    assert_true(*w.store->has_owner_notices(0));
+    auto rows = w.store->list_audit(3);
+    assert_true(rows.ok() && rows->size() == 3);
+    assert_string_equal((*rows)[1].record.action.c_str(), "notice.add");
+    assert_string_equal((*rows)[2].record.action.c_str(), "faillock.reset");
+    const AuditRecord& row = rows->front().record;
     assert_string_equal(row.action.c_str(), "password.rotate");
     assert_string_equal(row.outcome.c_str(), "ok");
     assert_string_equal(row.actor.c_str(), "pam:test");
