@@ -180,11 +180,10 @@ Result<TemporaryPassword> AdminService::reset_password(const Administrator& admi
         return TemporaryPassword{std::move(password), std::nullopt};
     PasswordReset reset{user, *uid, services_.clock().wall_us / kMicroseconds, ResetWay::Administrator, admin.actor(),
                         admin.name};
-    OwnerNotices notices(services_.store, services_.notice_markers);
-    follow_up_reset(reset, notices, services_.faillock,
-                    [this, &admin, &user](const char* action, const char* outcome, std::string detail) {
-                        return record(admin, user, action, outcome, std::move(detail));
-                    });
+    const ResetAudit audit = [this, &admin, &user](const char* action, const char* outcome, std::string detail) {
+        return record(admin, user, action, outcome, std::move(detail));
+    };
+    follow_up_reset(reset, services_, audit);
     return TemporaryPassword{std::move(password), std::move(reset)};
 }
 

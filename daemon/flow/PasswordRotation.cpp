@@ -106,9 +106,7 @@ PasswordReset follow_up(const FlowJobContext& job, const IdentityProof& proof) {
     const ResetAudit record = [&job](const char* action, const char* outcome, std::string detail) {
         return job.record(action, outcome, std::move(detail));
     };
-    close_recovery(reset, job.services.store, job.services.clock(), record);
-    OwnerNotices notices(job.services.store, job.services.notice_markers);
-    follow_up_reset(reset, notices, job.services.faillock, record);
+    follow_up_reset(reset, job.services, record);
     return reset;
 }
 

@@ -17,8 +17,8 @@ void close_recovery(const PasswordReset& reset, Store& store, const ClockReading
                      (completed ? std::string() : ": " + completed.error().message));
 }
 
-void follow_up_reset(const PasswordReset& reset, OwnerNotices& notices, const FaillockTool& faillock,
-                     const ResetAudit& record) {
+void leave_notice_and_reset_tally(const PasswordReset& reset, OwnerNotices& notices, const FaillockTool& faillock,
+                                  const ResetAudit& record) {
     if (auto left = notices.leave(reset); !left)
         (void)record("notice.add", "error", left.error().message);
     else
@@ -31,6 +31,12 @@ void follow_up_reset(const PasswordReset& reset, OwnerNotices& notices, const Fa
         (void)record("faillock.reset", "error", cleared.error().message + " (the new password is set all the same)");
     else
         (void)record("faillock.reset", "ok", {});
+}
+
+void follow_up_reset(const PasswordReset& reset, Services& services, const ResetAudit& record) {
+    close_recovery(reset, services.store, services.clock(), record);
+    OwnerNotices notices(services.store, services.notice_markers);
+    leave_notice_and_reset_tally(reset, notices, services.faillock, record);
 }
 
 }  // namespace recoveryd

@@ -15,6 +15,7 @@
 #include "common/Result.h"
 #include "daemon/resets/FaillockTally.h"
 #include "daemon/resets/OwnerNotices.h"
+#include "daemon/Services.h"
 #include "daemon/resets/PasswordReset.h"
 
 namespace recoveryd {
@@ -22,14 +23,20 @@ namespace recoveryd {
 // Writes one audit row of the caller's (its actor, its login's context).
 using ResetAudit = std::function<Result<void>(const char* action, const char* outcome, std::string detail)>;
 
-// After a recovery: its name's failed checks forgotten (its source's are
-// not: the owner proved who they are), audited "limits.clear" when that
-// fails; and its request, if an approval code was used, completed, audited
-// "request.complete". Nothing for an administrator's reset.
+// Everything above, as every writer of a new hash runs it (a flow, an
+// administrator's reset, a start that finds an interrupted change made):
+// close_recovery, then leave_notice_and_reset_tally.
+void follow_up_reset(const PasswordReset& reset, Services& services, const ResetAudit& record);
+
+// Its steps. After a recovery: its name's failed checks forgotten (its
+// source's are not: the owner proved who they are), audited "limits.clear"
+// when that fails; and its request, if an approval code was used,
+// completed, audited "request.complete". Nothing for an administrator's
+// reset.
 void close_recovery(const PasswordReset& reset, Store& store, const ClockReading& now, const ResetAudit& record);
 
 // Audited as "notice.add" and, for a recovery, "faillock.reset".
-void follow_up_reset(const PasswordReset& reset, OwnerNotices& notices, const FaillockTool& faillock,
-                     const ResetAudit& record);
+void leave_notice_and_reset_tally(const PasswordReset& reset, OwnerNotices& notices, const FaillockTool& faillock,
+                                  const ResetAudit& record);
 
 }  // namespace recoveryd

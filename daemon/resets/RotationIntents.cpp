@@ -69,9 +69,7 @@ void follow_up(Services& services, const RotationIntent& intent, const PasswordR
         row.detail = std::move(detail);
         return services.audit.record(std::move(row));
     };
-    close_recovery(reset, services.store, services.clock(), record);
-    OwnerNotices notices(services.store, services.notice_markers);
-    follow_up_reset(reset, notices, services.faillock, record);
+    follow_up_reset(reset, services, record);
 }
 
 }  // namespace

@@ -69,6 +69,18 @@ inline void run_sql(World& w, const std::string& statement) {
     assert_true(db->exec(statement).ok());
 }
 
+// The number of rows of a table of the world's store (those matching
+// `where`, when given), read from a connection of its own.
+inline std::string count_rows(World& w, const char* table, const std::string& where = {}) {
+    auto db = Database::open((w.dir / "recoveryd.db").string(), false);
+    assert_true(db.ok());
+    auto stmt = db->prepare(std::string("SELECT count(*) FROM ") + table + (where.empty() ? "" : " WHERE " + where));
+    assert_true(stmt.ok());
+    auto row = stmt->step();
+    assert_true(row.ok() && *row);
+    return stmt->column_text(0);
+}
+
 inline int set_up(void** state) {
     auto* w = new World;
     {

@@ -41,16 +41,6 @@ std::size_t audit_rows(World& w, const std::string& action, const std::string& a
     return count;
 }
 
-std::string count_rows(World& w, const char* table) {
-    auto db = Database::open((w.dir / "recoveryd.db").string(), false);
-    assert_true(db.ok());
-    auto stmt = db->prepare(std::string("SELECT count(*) FROM ") + table);
-    assert_true(stmt.ok());
-    auto row = stmt->step();
-    assert_true(row.ok() && *row);
-    return stmt->column_text(0);
-}
-
 std::string file_request(World& w, const char* user, std::int64_t uid) {
     HelpRequest request;
     request.user = user;

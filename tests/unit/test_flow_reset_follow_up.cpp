@@ -1,6 +1,6 @@
 // What follows a recovery's new password in the flow (PasswordRotation with
-// daemon/resets): the owner's notice (stored, marker in place), pam_faillock's
-// tally reset (a stand-in faillock records its arguments), both audited, and
+// daemon/resets): the name's failed checks forgotten (not its source's), the
+// owner's notice (stored, marker in place), pam_faillock's tally reset (a stand-in faillock records its arguments), both audited, and
 // the reset handed to the bus layer for the notify hook. A rotation that
 // fails leaves none of these.
 #include "tests/unit/DaemonFixture.h"
@@ -107,8 +107,31 @@ void a_recovery_leaves_a_notice_resets_the_tally_and_is_announced(void** state) 
     assert_int_equal(audit_rows(w, "faillock.reset", "ok"), 1);
 }
 
+// Failed checks of root's, of alice's and from root's source, counted
+// within limits that keep them for an hour.
+void fail_earlier(World& w) {
+    const FailureLimit limit{10, std::chrono::hours(1), std::chrono::hours(1)};
+    w.policy.attempt_limits = AttemptLimits{limit, limit, limit, std::chrono::hours(1)};
+    const std::string at = std::to_string(kT0 * 1000000);
+    run_sql(w, "INSERT INTO failed_checks VALUES ('user', 'root', " + at + "), ('user', 'root', " + at +
+                   "), ('user', 'alice', " + at + "), ('source', 'rhost:192.0.2.7', " + at + ")");
+}
+
+// The owner proved who they are: their name's failures go, the source's
+// stay (it may be guessing other names).
+void a_recovery_forgets_the_names_failed_checks_not_the_sources(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    fail_earlier(w);
+    Flow flow = recover_root(w);
+    (void)step(flow, answers({kNewPassword, kNewPassword}));
+    assert_string_equal(count_rows(w, "failed_checks", "scope = 'user' AND key = 'root'").c_str(), "0");
+    assert_string_equal(count_rows(w, "failed_checks", "scope = 'user' AND key = 'alice'").c_str(), "1");
+    assert_string_equal(count_rows(w, "failed_checks", "scope = 'source'").c_str(), "1");
+}
+
 void a_rotation_that_fails_leaves_nothing_behind(void** state) {
     auto& w = *static_cast<World*>(*state);
+    fail_earlier(w);
     Flow flow = recover_root(w);
     std::string shadow = read_file(w.shadow_path());
     write_file(w.shadow_path(), shadow.insert(5, "!"));  // locked meanwhile
@@ -120,6 +143,7 @@ void a_rotation_that_fails_leaves_nothing_behind(void** state) {
     assert_false(std::filesystem::exists(w.dir / "notices" / "0"));
     assert_false(*w.store->has_owner_notices(0));
     assert_int_equal(audit_rows(w, "notice.add", "ok"), 0);
+    assert_string_equal(count_rows(w, "failed_checks", "scope = 'user' AND key = 'root'").c_str(), "2");
 }
 
 }  // namespace
@@ -127,6 +151,8 @@ void a_rotation_that_fails_leaves_nothing_behind(void** state) {
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_recovery_leaves_a_notice_resets_the_tally_and_is_announced, set_up_follow_up,
+                                        tear_down),
+        cmocka_unit_test_setup_teardown(a_recovery_forgets_the_names_failed_checks_not_the_sources, set_up_follow_up,
                                         tear_down),
         cmocka_unit_test_setup_teardown(a_rotation_that_fails_leaves_nothing_behind, set_up_follow_up, tear_down),
     };

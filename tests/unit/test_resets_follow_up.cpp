@@ -44,10 +44,11 @@ struct FollowUpWorld {
     }
 
     void follow_up(const PasswordReset& reset) {
-        follow_up_reset(reset, notices, faillock, [this](const char* action, const char* outcome, std::string detail) {
+        const ResetAudit record = [this](const char* action, const char* outcome, std::string detail) {
             rows.push_back(Row{action, outcome, std::move(detail)});
             return Result<void>();
-        });
+        };
+        leave_notice_and_reset_tally(reset, notices, faillock, record);
     }
 
     const Row* row(const char* action) const {
