@@ -24,6 +24,7 @@
 #include "daemon/crypto/SecretKey.h"
 #include "daemon/policy/CurrentPolicy.h"
 #include "daemon/policy/PolicyLoader.h"
+#include "daemon/resets/OwnerNotices.h"
 #include "daemon/resets/RotationIntents.h"
 #include "daemon/shadow/PasswordHasher.h"
 #include "daemon/shadow/ShadowFile.h"
@@ -129,16 +130,20 @@ int serve(Policy loaded) {
     AuditLog audit(*store);
     CurrentPolicy policy(std::move(loaded));
     Services services{policy, *store, *key, audit, shadow, *hasher};
-    // A crash between a rewrite of /etc/shadow and its audit row left an
-    // intent: audited now, from what the file holds, and a change found made
-    // followed up. Not a reason to refuse service: the intent stays for the
-    // next start.
+    // A crash between a rewrite of /etc/shadow and the end of what follows
+    // it left an intent: audited now, from what the file holds, if its row
+    // is missing, and a change made followed up. Not a reason to refuse
+    // service: the intent stays for the next start.
     auto settled = settle_interrupted_rotations(services);
     if (!settled)
         std::fprintf(stderr, "recoveryd: interrupted password changes not settled: %s\n",
                      settled.error().message.c_str());
     else if (settled->count > 0)
-        std::fprintf(stderr, "recoveryd: audited %zu password change(s) a stop interrupted\n", settled->count);
+        std::fprintf(stderr, "recoveryd: finished %zu password change(s) a stop interrupted\n", settled->count);
+    // A crash between an owner's notice and its marker would hide the notice.
+    if (auto restored = OwnerNotices(*store, services.notice_markers).restore_markers(); !restored)
+        std::fprintf(stderr, "recoveryd: owner notices' markers not restored: %s\n",
+                     restored.error().message.c_str());
 
     sd_event* raw_event = nullptr;
     if (sd_event_default(&raw_event) < 0)

@@ -159,7 +159,9 @@ Result<TemporaryPassword> AdminService::reset_password(const Administrator& admi
         return refused(admin, user, "password.reset", hash.error());
     const auto success = audit_row(admin, user, "password.reset", "ok",
                                    "temporary password; change required at next login");
-    const auto intent = note_rotation(services_, success, *uid, hash->view(), RotationFollowUp{admin.name, {}});
+    const auto intent = note_rotation(services_, success, *uid, hash->view(),
+                                      RotationFollowUp{admin.name, {}, replaced_hash_to_remember(policy->password,
+                                                                                                 entry->password_hash)});
     if (!intent)
         return refused(admin, user, "password.reset", intent.error());
     // Day 0: pam_unix asks for a new password at the next login.
@@ -183,7 +185,7 @@ Result<TemporaryPassword> AdminService::reset_password(const Administrator& admi
     const ResetAudit audit = [this, &admin, &user](const char* action, const char* outcome, std::string detail) {
         return record(admin, user, action, outcome, std::move(detail));
     };
-    follow_up_reset(reset, services_, audit);
+    follow_up_reset(reset, services_, intent->id, audit);
     return TemporaryPassword{std::move(password), std::move(reset)};
 }
 

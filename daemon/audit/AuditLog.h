@@ -19,7 +19,8 @@ public:
     // Fails closed: when the row cannot be written the caller must refuse
     // the action it was about to take. Safe to call from several threads
     // (the Store serializes the rows). `settles`: the rotation intent this
-    // row records the outcome of, deleted with the row (RotationIntents.h).
+    // row records the outcome of, marked recorded with an "ok" row, deleted
+    // with any other (RotationIntents.h).
     Result<void> record(AuditRecord record, std::int64_t settles = 0);
 
 private:

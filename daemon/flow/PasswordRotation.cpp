@@ -76,7 +76,8 @@ Result<NewHash> write_new_hash(const FlowJobContext& job, const IdentityProof& p
     if (!hash)
         return hash.error();
     auto intent = note_rotation(job.services, job.audit_row("password.rotate", "ok"), account_uid, hash->view(),
-                                RotationFollowUp{{}, proof.request_id});
+                                RotationFollowUp{{}, proof.request_id,
+                                                 replaced_hash_to_remember(job.policy->password, entry->password_hash)});
     if (!intent)
         return intent.error();
     if (auto written = job.services.shadow.set_password_hash(job.user, hash->view(), days_since_epoch()); !written) {
@@ -90,7 +91,7 @@ Result<NewHash> write_new_hash(const FlowJobContext& job, const IdentityProof& p
 // The password is set already: what follows it (ResetFollowUp.h) now, on
 // this thread, each failure audited and the person still gets in; the
 // notify hook from the loop, off it (FlowOutcome::reset).
-PasswordReset follow_up(const FlowJobContext& job, const IdentityProof& proof) {
+PasswordReset follow_up(const FlowJobContext& job, const IdentityProof& proof, std::int64_t intent) {
     const FlowContext& where = job.context;
     PasswordReset reset{job.user,
                         proof.account_uid,
@@ -106,7 +107,7 @@ PasswordReset follow_up(const FlowJobContext& job, const IdentityProof& proof) {
     const ResetAudit record = [&job](const char* action, const char* outcome, std::string detail) {
         return job.record(action, outcome, std::move(detail));
     };
-    follow_up_reset(reset, job.services, record);
+    follow_up_reset(reset, job.services, intent, record);
     return reset;
 }
 
@@ -120,14 +121,15 @@ FlowOutcome rotate_password(const FlowJobContext& job, const IdentityProof& proo
     if (written->refusal)
         return refused(job, *written->refusal, last_try);
     const bool recorded = job.record("password.rotate", "ok", {}, written->intent.id).ok();
-    written->intent.lock.close();  // the row is written, or the intent left for a start to settle
     FlowOutcome outcome = job.policy->after_reset == AfterReset::Continue
                               ? finished(FlowState::Succeeded, MessageStyle::TextInfo, texts::kChanged)
                               : finished(FlowState::PasswordChanged, MessageStyle::TextInfo, texts::kChangedSignIn);
-    // Followed up once: here, or with the intent by the next start when its
-    // row could not be written.
+    // Followed up here, or by the next start with the intent when the row
+    // could not be written or a crash cuts the follow-ups short; the lock
+    // (RotationIntents.h) keeps a start from doing both at once.
     if (recorded)
-        outcome.reset = follow_up(job, proof);
+        outcome.reset = follow_up(job, proof, written->intent.id);
+    written->intent.lock.close();
     return outcome;
 }
 

@@ -30,4 +30,8 @@ Result<void> remember_replaced_password(Store& store, const PasswordPolicy& poli
     return store.add_password_history(user, uid, replaced_hash, now, keep);
 }
 
+Secret replaced_hash_to_remember(const PasswordPolicy& policy, std::string_view replaced_hash) {
+    return policy.remember_last > 1 && can_match(replaced_hash) ? Secret(replaced_hash) : Secret();
+}
+
 }  // namespace recoveryd

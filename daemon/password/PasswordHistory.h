@@ -28,4 +28,8 @@ Result<std::vector<Secret>> recent_password_hashes(Store& store, const PasswordP
 Result<void> remember_replaced_password(Store& store, const PasswordPolicy& policy, std::string_view user,
                                         std::int64_t uid, std::string_view replaced_hash, std::int64_t now);
 
+// The replaced hash a rotation intent keeps for remember_replaced_password
+// (RotationIntents.h): empty when the history would not keep it.
+Secret replaced_hash_to_remember(const PasswordPolicy& policy, std::string_view replaced_hash);
+
 }  // namespace recoveryd

@@ -93,10 +93,25 @@ std::string notice_text(const OwnerNotice& notice) {
     return text + ". If this was not you, contact your administrator now.";
 }
 
-Result<void> OwnerNotices::leave(const PasswordReset& reset) {
-    if (auto stored = store_.add_owner_notice(owner_notice(reset)); !stored)
+Result<void> OwnerNotices::leave(const PasswordReset& reset, std::int64_t settles) {
+    if (auto stored = store_.add_owner_notice(owner_notice(reset), settles); !stored) {
+        // The intent goes all the same, or every start would repeat the
+        // follow-ups (the failure is audited by the caller).
+        if (settles != 0)
+            (void)store_.remove_rotation_intent(settles);
         return stored;
+    }
     return put_marker(markers_, reset.uid);
+}
+
+Result<void> OwnerNotices::restore_markers() {
+    const auto uids = store_.owner_notice_uids();
+    if (!uids)
+        return uids.error();
+    for (const std::int64_t uid : *uids)
+        if (auto put = put_marker(markers_, uid); !put)
+            return put;
+    return {};
 }
 
 Result<TakenNotices> OwnerNotices::take(const std::string& user, std::int64_t uid) {

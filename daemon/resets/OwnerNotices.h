@@ -33,7 +33,13 @@ public:
         : store_(store), markers_(std::move(marker_directory)) {}
 
     // Stores the owner's notice, then puts the account's marker in place.
-    Result<void> leave(const PasswordReset& reset);
+    // `settles`: the recorded rotation intent of the reset, deleted with the
+    // notice (Store::add_owner_notice), or alone when the notice cannot be
+    // stored.
+    Result<void> leave(const PasswordReset& reset, std::int64_t settles = 0);
+    // At start: a marker for every uid a notice waits for, in case a crash
+    // came between a notice and its marker.
+    Result<void> restore_markers();
     // Takes the notices waiting for the account (user, uid): they are
     // deleted and never shown again. The marker goes unless a notice still
     // waits for the uid.

@@ -17,26 +17,28 @@ void close_recovery(const PasswordReset& reset, Store& store, const ClockReading
                      (completed ? std::string() : ": " + completed.error().message));
 }
 
-void leave_notice_and_reset_tally(const PasswordReset& reset, OwnerNotices& notices, const FaillockTool& faillock,
-                                  const ResetAudit& record) {
-    if (auto left = notices.leave(reset); !left)
+void reset_tally_and_leave_notice(const PasswordReset& reset, OwnerNotices& notices, const FaillockTool& faillock,
+                                  std::int64_t intent, const ResetAudit& record) {
+    // An administrator's reset leaves the tally alone: `recoveryctl unlock`
+    // is the administrator's own decision.
+    if (reset.way == ResetWay::Recovery) {
+        if (auto cleared = reset_faillock_tally(reset.user, faillock); !cleared)
+            (void)record("faillock.reset", "error",
+                         cleared.error().message + " (the new password is set all the same)");
+        else
+            (void)record("faillock.reset", "ok", {});
+    }
+    // Last: the notice ends what a start would otherwise repeat.
+    if (auto left = notices.leave(reset, intent); !left)
         (void)record("notice.add", "error", left.error().message);
     else
         (void)record("notice.add", "ok", "shown at the next login");
-    // An administrator's reset leaves the tally alone: `recoveryctl unlock`
-    // is the administrator's own decision.
-    if (reset.way != ResetWay::Recovery)
-        return;
-    if (auto cleared = reset_faillock_tally(reset.user, faillock); !cleared)
-        (void)record("faillock.reset", "error", cleared.error().message + " (the new password is set all the same)");
-    else
-        (void)record("faillock.reset", "ok", {});
 }
 
-void follow_up_reset(const PasswordReset& reset, Services& services, const ResetAudit& record) {
+void follow_up_reset(const PasswordReset& reset, Services& services, std::int64_t intent, const ResetAudit& record) {
     close_recovery(reset, services.store, services.clock(), record);
     OwnerNotices notices(services.store, services.notice_markers);
-    leave_notice_and_reset_tally(reset, notices, services.faillock, record);
+    reset_tally_and_leave_notice(reset, notices, services.faillock, intent, record);
 }
 
 }  // namespace recoveryd

@@ -1,12 +1,15 @@
 #pragma once
-// What follows every password reset once the new hash is written, on the
-// thread that wrote it: after a recovery at a login prompt, the name's failed
-// checks forgotten, the request whose approval code was used completed, and
-// pam_faillock's tally cleared so that the new password works at once; and for
-// every reset the owner's notice for their next login. Each outcome is
-// audited; none undoes the reset (a failure is recorded and the person keeps
-// their new password). The notify hook runs elsewhere, off this thread
-// (daemon/bus/Announcer).
+// What follows every password reset once the new hash is written and its
+// success row recorded, on the thread that wrote it: after a recovery at a
+// login prompt, the name's failed checks forgotten, the request whose
+// approval code was used completed, and pam_faillock's tally cleared so that
+// the new password works at once; then for every reset the owner's notice
+// for their next login, which also deletes the reset's rotation intent
+// (RotationIntents.h). A crash before that notice leaves the intent, and the
+// next start does all of this again: every step but the notice is harmless
+// to repeat. Each outcome is audited; none undoes the reset (a failure is
+// recorded and the person keeps their new password). The notify hook runs
+// elsewhere, off this thread (daemon/bus/Announcer).
 
 #include <functional>
 #include <string>
@@ -25,8 +28,9 @@ using ResetAudit = std::function<Result<void>(const char* action, const char* ou
 
 // Everything above, as every writer of a new hash runs it (a flow, an
 // administrator's reset, a start that finds an interrupted change made):
-// close_recovery, then leave_notice_and_reset_tally.
-void follow_up_reset(const PasswordReset& reset, Services& services, const ResetAudit& record);
+// close_recovery, then reset_tally_and_leave_notice. `intent`: the reset's
+// recorded rotation intent, gone when this returns.
+void follow_up_reset(const PasswordReset& reset, Services& services, std::int64_t intent, const ResetAudit& record);
 
 // Its steps. After a recovery: its name's failed checks forgotten (its
 // source's are not: the owner proved who they are), audited "limits.clear"
@@ -35,8 +39,9 @@ void follow_up_reset(const PasswordReset& reset, Services& services, const Reset
 // reset.
 void close_recovery(const PasswordReset& reset, Store& store, const ClockReading& now, const ResetAudit& record);
 
-// Audited as "notice.add" and, for a recovery, "faillock.reset".
-void leave_notice_and_reset_tally(const PasswordReset& reset, OwnerNotices& notices, const FaillockTool& faillock,
-                                  const ResetAudit& record);
+// Audited as "faillock.reset" (a recovery's only) and "notice.add"; the
+// intent (when not 0) goes with the notice (OwnerNotices::leave).
+void reset_tally_and_leave_notice(const PasswordReset& reset, OwnerNotices& notices, const FaillockTool& faillock,
+                                  std::int64_t intent, const ResetAudit& record);
 
 }  // namespace recoveryd

@@ -7,6 +7,8 @@
 
 #include "daemon/audit/AuditLog.h"
 #include "daemon/crypto/SecretKey.h"
+#include "daemon/password/PasswordHistory.h"
+#include "daemon/policy/CurrentPolicy.h"
 #include "daemon/resets/ResetFollowUp.h"
 #include "daemon/shadow/ShadowFile.h"
 
@@ -59,17 +61,57 @@ PasswordReset reset_of(const RotationIntent& intent) {
                          intent.request_id};
 }
 
-// What the writer of a change found made would have done after its row.
+// What the writer of a change found made would have done after its row;
+// each row says who did it.
 void follow_up(Services& services, const RotationIntent& intent, const PasswordReset& reset) {
     const ResetAudit record = [&](const char* action, const char* outcome, std::string detail) {
         AuditRecord row = intent.row;
         row.time = 0;  // now
         row.action = action;
         row.outcome = outcome;
-        row.detail = std::move(detail);
+        if (!detail.empty())
+            detail += "; ";
+        row.detail = detail + "done by the next start of recoveryd";
         return services.audit.record(std::move(row));
     };
-    follow_up_reset(reset, services, record);
+    follow_up_reset(reset, services, intent.id, record);
+}
+
+// The writer remembers the replaced hash between the rewrite and the row;
+// a failure is audited, and the change stands.
+void remember_replaced(Services& services, const RotationIntent& intent) {
+    if (intent.replaced_hash.empty())
+        return;
+    const auto policy = services.policy.get();
+    if (auto kept = remember_replaced_password(services.store, policy->password, intent.row.target_user, intent.uid,
+                                               intent.replaced_hash.view(), intent.row.time);
+        !kept) {
+        AuditRecord row = intent.row;
+        row.time = 0;  // now
+        row.action = "password.history";
+        row.outcome = "error";
+        row.detail = kept.error().message;
+        (void)services.audit.record(std::move(row));
+    }
+}
+
+// Audits an intent not recorded by what /etc/shadow holds: an "ok" row
+// marks it recorded, an "error" row deletes it. Whether it was made.
+Result<bool> record_outcome(Services& services, const RotationIntent& intent) {
+    const auto written = was_written(services, intent);
+    if (!written)
+        return written.error();
+    if (*written)
+        remember_replaced(services, intent);
+    AuditRecord row = intent.row;
+    row.time = 0;  // now
+    row.outcome = *written ? "ok" : "error";
+    row.detail = *written ? "found in /etc/shadow at the next start: recoveryd stopped before it recorded "
+                            "the change"
+                          : "interrupted: recoveryd stopped before /etc/shadow held the new password";
+    if (auto recorded = services.audit.record(std::move(row), intent.id); !recorded)
+        return recorded.error();
+    return *written;
 }
 
 }  // namespace
@@ -79,8 +121,14 @@ Result<NotedRotation> note_rotation(const Services& services, const AuditRecord&
     auto lock = take_lock(services, LOCK_SH);
     if (!lock)
         return lock.error();
-    RotationIntent intent{0, success, uid, hash_digest(services, success.target_user, new_hash),
-                          std::move(follow_up.admin), std::move(follow_up.request_id)};
+    RotationIntent intent{0,
+                          success,
+                          uid,
+                          hash_digest(services, success.target_user, new_hash),
+                          std::move(follow_up.admin),
+                          std::move(follow_up.request_id),
+                          false,
+                          std::move(follow_up.replaced_hash)};
     intent.row.time = services.clock().wall_us / 1000000;
     auto id = services.store.add_rotation_intent(intent);
     if (!id)
@@ -101,19 +149,11 @@ Result<SettledRotations> settle_interrupted_rotations(Services& services) {
         return intents.error();
     SettledRotations settled;
     for (const RotationIntent& intent : *intents) {
-        const auto written = was_written(services, intent);
-        if (!written)
-            return written.error();
-        AuditRecord row = intent.row;
-        row.time = 0;  // now
-        row.outcome = *written ? "ok" : "error";
-        row.detail = *written ? "found in /etc/shadow at the next start: recoveryd stopped before it recorded "
-                                "the change"
-                              : "interrupted: recoveryd stopped before /etc/shadow held the new password";
-        if (auto recorded = services.audit.record(std::move(row), intent.id); !recorded)
-            return recorded.error();
+        const auto made = intent.recorded ? Result<bool>(true) : record_outcome(services, intent);
+        if (!made)
+            return made.error();
         ++settled.count;
-        if (!*written)
+        if (!*made)
             continue;
         settled.made.push_back(reset_of(intent));
         follow_up(services, intent, settled.made.back());

@@ -1,15 +1,18 @@
 #pragma once
-// A rewrite of a password hash in /etc/shadow never goes unaudited, even
-// when recoveryd dies right after it. Before the rewrite, note_rotation
-// stores its intent (a synced commit, like every other); the audit row of
-// its success deletes the intent in the same transaction (AuditLog::record,
-// `settles`). A crash between the rewrite and that row leaves the intent,
-// and the next start settles it by what /etc/shadow then holds, and for a
-// change it finds made does what would have followed it. An
-// instance that stops on SIGTERM gives up its bus name before its last
-// rewrite ends, so a new instance may start meanwhile: a rewrite holds
-// Services::rotation_lock shared from its note to its row, and a start
-// settles only when it can take that lock alone.
+// A rewrite of a password hash in /etc/shadow never goes unaudited nor
+// without what follows it, even when recoveryd dies right after it. Before
+// the rewrite, note_rotation stores its intent (a synced commit, like every
+// other); the audit row of its success marks the intent recorded in the
+// same transaction (AuditLog::record, `settles`), and the owner's notice,
+// the last of the follow-ups (ResetFollowUp.h), deletes it in its own. A
+// crash between the rewrite and that row leaves the intent, and the next
+// start settles it by what /etc/shadow then holds, and for a change it
+// finds made does what would have followed it; a crash after the row
+// leaves it recorded, and the next start does the follow-ups. An instance
+// that stops on SIGTERM gives up its bus name before its last rewrite ends,
+// so a new instance may start meanwhile: a rewrite holds
+// Services::rotation_lock shared from its note to its follow-ups' end, and
+// a start settles only when it can take that lock alone.
 
 #include <cstddef>
 #include <cstdint>
@@ -25,8 +28,8 @@
 
 namespace recoveryd {
 
-// A noted rewrite: `id` for the success row's `settles`; keep it until
-// that row is written (or the intent dropped).
+// A noted rewrite: `id` for the success row's `settles` and the
+// follow-ups; keep it until they are done (or the intent dropped).
 struct NotedRotation {
     std::int64_t id = 0;
     UniqueFd lock;
@@ -37,6 +40,7 @@ struct NotedRotation {
 struct RotationFollowUp {
     std::string admin{};       // an administrator's reset: their name
     std::string request_id{};  // a recovery with an approval code: its request
+    Secret replaced_hash{};    // replaced_hash_to_remember (PasswordHistory.h)
 };
 
 // `success` is the audit row the caller will write when the rewrite worked
@@ -52,16 +56,18 @@ void drop_rotation(const Services& services, const NotedRotation& noted);
 
 struct SettledRotations {
     std::size_t count = 0;
-    // The changes found made. Each got what follows a reset
-    // (ResetFollowUp.h), as at the time it was noted, but for the notify
-    // hook: that is the caller's, once it serves (Announcer).
+    // The changes found made, recorded or not. Each got what follows a
+    // reset (ResetFollowUp.h), as at the time it was noted, but for the
+    // notify hook: that is the caller's, once it serves (Announcer).
     std::vector<PasswordReset> made;
 };
 
-// At start, before serving: each intent left gets its audit row ("ok" when
-// /etc/shadow holds the new hash, "error" when it does not) and goes; a
-// change found made is followed up. Unavailable while another instance is
-// between a note and its row (the intents stay for a later start).
+// At start, before serving: each intent left not recorded gets its audit
+// row ("ok" when /etc/shadow holds the new hash, "error" when it does not,
+// and then it goes), and a change found made its replaced hash remembered
+// (the writer does that before the row); a change found made or recorded is
+// followed up, which ends its intent. Unavailable while another instance is between a note
+// and the end of its follow-ups (the intents stay for a later start).
 Result<SettledRotations> settle_interrupted_rotations(Services& services);
 
 }  // namespace recoveryd

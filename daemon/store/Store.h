@@ -82,6 +82,8 @@ struct RotationIntent {
     Digest new_hash_digest{};
     std::string admin{};       // the administrator's name (action password.reset)
     std::string request_id{};  // canonical; the request whose approval code was used, if any
+    bool recorded = false;     // the success row is written; its follow-ups may not all be
+    Secret replaced_hash{};    // the hash it replaces, when the password history keeps it
 };
 
 // Which audit rows to list; the newest `limit` that match, oldest first.
@@ -191,7 +193,7 @@ public:
     // number of concurrent callers consumes a code.
     Result<ApprovalCheck> consume_approval_code(const IdentityAttempt& attempt, std::int64_t uid,
                                                 const Digest& hash);
-    Result<void> complete_request(std::string_view id, const ClockReading& clock);  // approved -> completed
+    Result<void> complete_request(std::string_view id, const ClockReading& clock);  // approved -> completed; again: ok
     // The time expiry is judged by (microseconds since the epoch): the
     // reading's wall clock, but never earlier than the last judged time, nor
     // (within one boot) than that time plus the boot-time clock's progress.
@@ -214,16 +216,20 @@ public:
     // bound to another uid never count.
     Result<std::vector<Secret>> password_history(std::string_view user, std::int64_t uid, std::size_t limit);
     // One transaction: drops the name's rows bound to another uid, adds
-    // `replaced_hash` (replaced at `now`), then keeps only the account's
-    // newest `keep` rows (0: none, and nothing is added).
+    // `replaced_hash` (replaced at `now`) unless it is the account's newest
+    // row already (a start repeating what a crash may have cut off), then
+    // keeps only the account's newest `keep` rows (0: none, and nothing is
+    // added).
     Result<void> add_password_history(std::string_view user, std::int64_t uid, std::string_view replaced_hash,
                                       std::int64_t now, std::size_t keep);
 
     // Owner notices (StoreNotices.cpp), bound to the account: name and uid.
 
     // Stores a notice for (notice.user, notice.uid), keeping the newest
-    // kMaxOwnerNotices of that uid.
-    Result<void> add_owner_notice(const OwnerNotice& notice);
+    // kMaxOwnerNotices of that uid. `settles`: the recorded rotation intent
+    // this notice finishes, deleted in the same transaction (nothing is
+    // stored when it is not there).
+    Result<void> add_owner_notice(const OwnerNotice& notice, std::int64_t settles = 0);
     // One transaction: returns and deletes the notices of (user, uid), and
     // deletes unseen those of the name under another uid or of the uid under
     // another name (a former account). Each notice goes to one caller only,
@@ -231,17 +237,22 @@ public:
     Result<NoticeTake> take_owner_notices(std::string_view user, std::int64_t uid);
     // Whether a notice waits for this uid, under any name.
     Result<bool> has_owner_notices(std::int64_t uid);
+    // The uids a notice waits for.
+    Result<std::vector<std::int64_t>> owner_notice_uids();
 
-    // Rotation intents (StoreRotationIntents.cpp, schema/007, 008): a rewrite of
-    // /etc/shadow noted before it happens; a note is deleted by the audit
-    // row of its success (append_audit) or by remove_rotation_intent.
+    // Rotation intents (StoreRotationIntents.cpp, schema/007 to 009): a
+    // rewrite of /etc/shadow noted before it happens; the audit row of its
+    // success marks it recorded (append_audit), the owner's notice deletes
+    // it (add_owner_notice), and so may remove_rotation_intent.
     Result<std::int64_t> add_rotation_intent(const RotationIntent& intent);
     Result<void> remove_rotation_intent(std::int64_t id);
     Result<std::vector<RotationIntent>> rotation_intents();  // oldest first
 
     // The audit log (implemented in StoreAudit.cpp).
     // A row of the current format; with `settles`, the rotation intent of
-    // that id is deleted in the same transaction (it must exist).
+    // that id (it must exist, not recorded) is updated in the same
+    // transaction: an "ok" row marks it recorded, its follow-ups still to
+    // come; any other outcome (the change was not made) deletes it.
     Result<AuditAnchor> append_audit(const AuditRecord& record, std::int64_t settles = 0);
     Result<std::vector<AuditRow>> list_audit(const AuditFilter& filter);
     Result<std::vector<AuditRow>> list_audit(std::size_t limit) { return list_audit(AuditFilter{{}, 0, limit}); }
@@ -286,6 +297,7 @@ private:
                                               CodeCheck& check);
     // In the caller's transaction; true when the intent existed.
     Result<bool> remove_rotation_intent_locked(std::int64_t id);
+    Result<bool> mark_rotation_recorded_locked(std::int64_t id);
     Result<void> consume_approval_code_locked(std::string_view user, std::int64_t uid, const Digest& hash,
                                               std::int64_t now, ApprovalCheck& check);
     explicit Store(Database db) : db_(std::move(db)), mutex_(std::make_unique<std::mutex>()) {}

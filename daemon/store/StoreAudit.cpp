@@ -305,14 +305,18 @@ Result<AuditAnchor> Store::append_audit(const AuditRecord& given, std::int64_t s
         return make_error(ErrorCode::Internal, db_.path() + ": the audit row got no id");
     anchor.id = id->value();
     if (settles != 0) {
-        auto settled = remove_rotation_intent_locked(settles);
+        auto settled = record.outcome == "ok" ? mark_rotation_recorded_locked(settles)
+                                              : remove_rotation_intent_locked(settles);
         if (!settled)
             return settled.error();
         if (!*settled)
-            return make_error(ErrorCode::Internal, "rotation intent " + std::to_string(settles) + " does not exist");
+            return make_error(ErrorCode::Internal,
+                              "rotation intent " + std::to_string(settles) + " does not exist or is recorded already");
     }
     if (auto committed = transaction->commit(); !committed)
         return committed.error();
+    if (settles != 0 && record.outcome != "ok")
+        checkpoint_wal(db_);  // the intent's replaced hash leaves the WAL too
     return anchor;
 }
 

@@ -34,13 +34,20 @@ OwnerNotice read_notice(const Statement& row) {
 
 }  // namespace
 
-Result<void> Store::add_owner_notice(const OwnerNotice& notice) {
+Result<void> Store::add_owner_notice(const OwnerNotice& notice, std::int64_t settles) {
     if (notice.uid < 0)
         return make_error(ErrorCode::InvalidArgument, "a notice needs the account's uid");
     std::lock_guard lock(*mutex_);
     auto transaction = Transaction::begin(db_);
     if (!transaction)
         return transaction.error();
+    if (settles != 0) {
+        auto settled = remove_rotation_intent_locked(settles);
+        if (!settled)
+            return settled.error();
+        if (!*settled)
+            return make_error(ErrorCode::Internal, "rotation intent " + std::to_string(settles) + " does not exist");
+    }
     auto insert = db_.prepare(
         "INSERT INTO owner_notices (user, uid, reset_at, way, admin, service, tty, rhost)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
@@ -58,7 +65,11 @@ Result<void> Store::add_owner_notice(const OwnerNotice& notice) {
         return prune.error();
     if (auto r = prune->bind(1, notice.uid).bind(2, static_cast<std::int64_t>(kMaxOwnerNotices)).run(); !r)
         return r;
-    return transaction->commit();
+    if (auto r = transaction->commit(); !r)
+        return r;
+    if (settles != 0)
+        checkpoint_wal(db_);  // the intent's replaced hash leaves the WAL too
+    return {};
 }
 
 Result<NoticeTake> Store::take_owner_notices(std::string_view user, std::int64_t uid) {
@@ -112,6 +123,22 @@ Result<bool> Store::has_owner_notices(std::int64_t uid) {
     if (!found)
         return found.error();
     return found->value_or(0) != 0;
+}
+
+Result<std::vector<std::int64_t>> Store::owner_notice_uids() {
+    std::lock_guard lock(*mutex_);
+    auto select = db_.prepare("SELECT DISTINCT uid FROM owner_notices ORDER BY uid");
+    if (!select)
+        return select.error();
+    std::vector<std::int64_t> uids;
+    for (;;) {
+        auto row = select->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return uids;
+        uids.push_back(select->column_int64(0));
+    }
 }
 
 }  // namespace recoveryd

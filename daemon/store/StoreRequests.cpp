@@ -336,7 +336,10 @@ Result<void> Store::complete_request(std::string_view id, const ClockReading& cl
         return now.error();
     // Not expire() first: the code was live when it was used, even if the
     // request's lifetime ended while the new password was being chosen.
-    auto update = db_.prepare("UPDATE requests SET state = 'completed' WHERE id = ?1 AND state IN ('approved', 'expired')");
+    // Completed already: a start repeating the follow-ups of a change a
+    // crash cut short (RotationIntents.h).
+    auto update = db_.prepare(
+        "UPDATE requests SET state = 'completed' WHERE id = ?1 AND state IN ('approved', 'expired', 'completed')");
     if (!update)
         return update.error();
     if (auto r = update->bind(1, id).run(); !r)

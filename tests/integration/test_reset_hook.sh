@@ -65,7 +65,7 @@ assert_eq 1 "$(audit "action = 'notice.add' AND target_user = 'bob'")" "notices 
 sandbox daemon-stop
 in_sandbox sqlite3 $db "DROP TRIGGER no_row"
 sandbox daemon-start
-assert_contains "$SANDBOX/log/recoveryd.log" "audited 1 password change(s) a stop interrupted"
+assert_contains "$SANDBOX/log/recoveryd.log" "finished 1 password change(s) a stop interrupted"
 assert_eq 1 "$(audit "action = 'password.reset' AND outcome = 'ok' AND target_user = 'bob'
                       AND detail LIKE 'found in /etc/shadow%'")" "the reset's row, from the start"
 assert_eq 2 "$(audit "action = 'notice.add' AND outcome = 'ok' AND target_user = 'bob'")" "notices for bob"

@@ -3,14 +3,16 @@
 # activation): /etc/shadow is always whole and holds either the old or the
 # new password; every change of the hash has exactly one audit row saying
 # "ok", whether the killed instance wrote it or the next start settled its
-# intent; a change the start settled also gets its owner's notice, and no
-# change gets two (a kill after the writer's own row may still cost the
-# notice: docs/decisions/audit-log.md); a reset that told the administrator
-# a temporary password really set it; no intent and no temp file is left;
-# the audit chain verifies. The kills land at random points, spread over one
-# reset's duration. The window between the rewrite and its audit row is a
-# few milliseconds; a trigger that burns about 150 ms before each success
-# row widens it, so that many rounds land there.
+# intent, and exactly one owner's notice and one password-history entry
+# holding the replaced hash, whether the killed instance made them or the
+# next start did what the kill cut short (before or after that row); a
+# reset that told the administrator a temporary password really set it; no
+# intent and no temp file is left; the audit chain verifies. The kills land
+# at random points, spread over one reset's duration. The windows between
+# the rewrite and its history entry, that entry and the row, and the row
+# and the notice, are a few milliseconds each; triggers that burn about
+# 150 ms before each history entry, success row and notice widen them, so
+# that many rounds land in each.
 source "$(dirname "$0")/lib.sh"
 
 ROUNDS=${ROUNDS:-16}
@@ -26,7 +28,13 @@ alice_hash() { in_sandbox getent shadow alice | cut -d: -f2; }
 ok_rows() { audit "action = 'password.reset' AND outcome = 'ok' AND target_user = 'alice'"; }
 settled_rows() { audit "action = 'password.reset' AND outcome = 'ok' AND target_user = 'alice'
                         AND detail LIKE 'found in /etc/shadow%'"; }
-notice_rows() { audit "action = 'notice.add' AND outcome = 'ok' AND target_user = 'alice'"; }
+# Notices stored so far: their ids run on by one (only the oldest are
+# pruned). Not their audit rows: a kill may fall between a notice and its row.
+notices_made() { in_sandbox sqlite3 $db "SELECT coalesce(max(id), 0) FROM owner_notices"; }
+history_made() { in_sandbox sqlite3 $db "SELECT coalesce(max(id), 0) FROM password_history"; }  # likewise
+newest_history() { in_sandbox sqlite3 $db "SELECT hash FROM password_history ORDER BY id DESC LIMIT 1"; }
+started_notice_rows() { audit "action = 'notice.add' AND outcome = 'ok' AND target_user = 'alice'
+                               AND detail LIKE '%done by the next start%'"; }
 password_works() {  # PASSWORD: pam_unix alone accepts it for alice
     printf '%s\n' "$1" > "$WORK/answer"
     in_sandbox "$build_dir/tests/tools/pam-driver" --service without-recovery-test --user alice \
@@ -39,6 +47,10 @@ in_sandbox sqlite3 $db "CREATE TABLE burn (x INTEGER);
     WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 160) INSERT INTO burn SELECT x FROM n;
     CREATE TRIGGER slow_success_row BEFORE INSERT ON audit
         WHEN NEW.action = 'password.reset' AND NEW.outcome = 'ok'
+        BEGIN SELECT count(*) FROM burn a, burn b, burn c WHERE a.x + b.x + c.x > 0; END;
+    CREATE TRIGGER slow_notice BEFORE INSERT ON owner_notices
+        BEGIN SELECT count(*) FROM burn a, burn b, burn c WHERE a.x + b.x + c.x > 0; END;
+    CREATE TRIGGER slow_history BEFORE INSERT ON password_history
         BEGIN SELECT count(*) FROM burn a, burn b, burn c WHERE a.x + b.x + c.x > 0; END"
 # One uninterrupted reset: how long it takes, to spread the kills over.
 started=$(date +%s%N)
@@ -46,11 +58,12 @@ ctl root reset-password alice > "$WORK/reset.out" || fail "reset-password: $(cat
 span_ms=$((($(date +%s%N) - started) / 1000000 + 20))
 echo "one reset: $((span_ms - 20)) ms; kills spread over $span_ms ms"
 
-made=0 told=0 settled=0
+made=0 told=0 settled=0 followed_up=0
 for ((round = 0; round < ROUNDS; round++)); do
     ping_daemon
     pid=$(sandbox_pid recoveryd)
-    before_hash=$(alice_hash) before_ok=$(ok_rows) before_settled=$(settled_rows) before_notices=$(notice_rows)
+    before_hash=$(alice_hash) before_ok=$(ok_rows) before_settled=$(settled_rows) before_notices=$(notices_made)
+    before_started=$(started_notice_rows) before_history=$(history_made)
     ctl root reset-password alice > "$WORK/reset.out" 2>&1 &
     reset=$!
     sleep "$(awk -v r=$RANDOM -v s="$span_ms" 'BEGIN { printf "%.3f", r / 32768 * s / 1000 }')"
@@ -66,11 +79,15 @@ for ((round = 0; round < ROUNDS; round++)); do
     [[ $after_hash == "$before_hash" ]] || expected=1
     made=$((made + expected))
     assert_eq $((before_ok + expected)) "$(ok_rows)" "round $round: ok rows of alice's reset (hash changed: $expected)"
-    notices=$(($(notice_rows) - before_notices))
-    ((notices <= expected)) || fail "round $round: $notices owner's notices for $expected change"
+    assert_eq "$expected" $(($(notices_made) - before_notices)) "round $round: owner's notices (hash changed: $expected)"
+    assert_eq "$expected" $(($(history_made) - before_history)) "round $round: history entries (hash changed: $expected)"
+    if ((expected)); then
+        [[ $(newest_history) == "$before_hash" ]] || fail "round $round: the history's newest entry is not the replaced hash"
+    fi
     if (($(settled_rows) > before_settled)); then
         settled=$((settled + 1))
-        assert_eq 1 "$notices" "round $round: owner's notices for the change the start settled"
+    elif (($(started_notice_rows) > before_started)); then
+        followed_up=$((followed_up + 1))  # killed after its row, before its notice
     fi
     assert_eq 0 "$(in_sandbox sqlite3 $db 'SELECT count(*) FROM rotation_intents')" "round $round: intents left"
     if ((reset_status == 0)); then
@@ -80,8 +97,10 @@ for ((round = 0; round < ROUNDS; round++)); do
         password_works "$temporary" || fail "round $round: the temporary password the administrator got does not work"
     fi
 done
-echo "rounds: $ROUNDS; hash changed: $made; temporary password told: $told; settled by a start: $settled"
+echo "rounds: $ROUNDS; hash changed: $made; temporary password told: $told; settled by a start: $settled;" \
+    "followed up by a start after the row: $followed_up"
 ((settled > 0)) || fail "no kill landed between a rewrite and its audit row in $ROUNDS rounds"
+((followed_up > 0)) || fail "no kill landed between an audit row and its notice in $ROUNDS rounds"
 
 in_sandbox ls -a /etc > "$WORK/etc"
 assert_not_contains "$WORK/etc" ".shadow.recoveryd-"

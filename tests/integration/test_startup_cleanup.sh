@@ -26,7 +26,7 @@ in_sandbox sqlite3 /var/lib/recoveryd/recoveryd.db \
     "INSERT INTO rotation_intents (noted_at, action, actor, target_user, uid, new_hash_digest, tty)
      VALUES (1, 'password.rotate', 'pam:login', 'alice', $(in_sandbox id -u alice), randomblob(32), 'tty3')"
 sandbox daemon-start
-assert_contains "$SANDBOX/log/recoveryd.log" "audited 1 password change(s) a stop interrupted"
+assert_contains "$SANDBOX/log/recoveryd.log" "finished 1 password change(s) a stop interrupted"
 assert_eq 1 "$(audit "action = 'password.rotate' AND outcome = 'error' AND target_user = 'alice' AND tty = 'tty3'")" \
     "audit rows of the interrupted rotation"
 assert_eq 0 "$(in_sandbox sqlite3 /var/lib/recoveryd/recoveryd.db 'SELECT count(*) FROM rotation_intents')" "intents left"

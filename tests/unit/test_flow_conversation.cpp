@@ -125,8 +125,8 @@ void a_rotation_whose_audit_row_failed_is_audited_at_the_next_start(void** state
     assert_true(*w.store->has_owner_notices(0));
     auto rows = w.store->list_audit(3);
     assert_true(rows.ok() && rows->size() == 3);
-    assert_string_equal((*rows)[1].record.action.c_str(), "notice.add");
-    assert_string_equal((*rows)[2].record.action.c_str(), "faillock.reset");
+    assert_string_equal((*rows)[1].record.action.c_str(), "faillock.reset");
+    assert_string_equal((*rows)[2].record.action.c_str(), "notice.add");
     const AuditRecord& row = rows->front().record;
     assert_string_equal(row.action.c_str(), "password.rotate");
     assert_string_equal(row.outcome.c_str(), "ok");

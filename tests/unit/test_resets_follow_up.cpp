@@ -48,7 +48,7 @@ struct FollowUpWorld {
             rows.push_back(Row{action, outcome, std::move(detail)});
             return Result<void>();
         };
-        leave_notice_and_reset_tally(reset, notices, faillock, record);
+        reset_tally_and_leave_notice(reset, notices, faillock, 0, record);
     }
 
     const Row* row(const char* action) const {

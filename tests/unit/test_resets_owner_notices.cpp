@@ -98,6 +98,22 @@ void a_stale_marker_goes_at_the_next_take(void**) {
 }
 
 // A new account reusing the uid: nothing shown, the former notice goes.
+// A crash between a notice and its marker: the next start puts the marker
+// back, for every uid a notice waits for and no other.
+void a_start_restores_the_markers_of_waiting_notices(void**) {
+    NoticeWorld w;
+    assert_true(w.store.add_owner_notice(owner_notice(recovery_of_alice())).ok());
+    PasswordReset bob = recovery_of_alice();
+    bob.user = "bob";
+    bob.uid = 1001;
+    assert_true(w.notices.leave(bob).ok());
+    assert_true(w.notices.take("bob", 1001).ok());
+    assert_false(w.marked(kAlice));
+    assert_true(w.notices.restore_markers().ok());
+    assert_true(w.marked(kAlice));
+    assert_false(w.marked(1001));
+}
+
 void another_name_on_the_uid_sees_nothing(void**) {
     NoticeWorld w;
     assert_ok(w.notices.leave(recovery_of_alice()));
@@ -134,6 +150,7 @@ int main() {
         cmocka_unit_test(leaving_a_notice_marks_the_uid_root_only),
         cmocka_unit_test(taking_shows_the_text_once_and_removes_the_marker),
         cmocka_unit_test(a_stale_marker_goes_at_the_next_take),
+        cmocka_unit_test(a_start_restores_the_markers_of_waiting_notices),
         cmocka_unit_test(another_name_on_the_uid_sees_nothing),
         cmocka_unit_test(a_marker_directory_others_can_use_is_refused),
         cmocka_unit_test(a_marker_directory_that_is_a_link_is_refused),

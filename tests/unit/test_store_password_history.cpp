@@ -54,6 +54,20 @@ void newest_first_and_pruned_to_keep(void**) {
     }
 }
 
+// A start may repeat what a crash cut off after the writer remembered the
+// hash (daemon/resets/RotationIntents.h): the newest row is not added twice.
+void the_newest_hash_again_is_not_added_twice(void**) {
+    StoreDir d;
+    Store store = d.open();
+    assert_ok(store.add_password_history("alice", kOldAlice, hash_text("p1"), 101, 4));
+    assert_ok(store.add_password_history("alice", kOldAlice, hash_text("p2"), 102, 4));
+    assert_ok(store.add_password_history("alice", kOldAlice, hash_text("p2"), 102, 4));
+    assert_history(history(store, "alice", kOldAlice), {hash_text("p2"), hash_text("p1")});
+    // Only the newest: an older one replaced again counts again.
+    assert_ok(store.add_password_history("alice", kOldAlice, hash_text("p1"), 103, 4));
+    assert_history(history(store, "alice", kOldAlice), {hash_text("p1"), hash_text("p2"), hash_text("p1")});
+}
+
 void history_belongs_to_the_account_not_the_name(void**) {
     StoreDir d;
     Store store = d.open();
@@ -100,6 +114,7 @@ void bad_input_changes_nothing(void**) {
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(newest_first_and_pruned_to_keep),
+        cmocka_unit_test(the_newest_hash_again_is_not_added_twice),
         cmocka_unit_test(history_belongs_to_the_account_not_the_name),
         cmocka_unit_test(forget_drops_the_history_of_the_name),
         cmocka_unit_test(bad_input_changes_nothing),

@@ -98,6 +98,8 @@ void an_approval_code_works_once_for_its_account_only(void**) {
     assert_false(ok_value(store.consume_approval_code(attempt_by("alice", at(kT0)), kAlice, test_digest("code"))).consumed);
     assert_true(store.complete_request(id, at(kT0)).ok());
     assert_string_equal(ok_value(store.find_request(id, at(kT0))).state.c_str(), "completed");
+    assert_true(store.complete_request(id, at(kT0)).ok());  // again, as a start may
+    assert_string_equal(ok_value(store.find_request(id, at(kT0))).state.c_str(), "completed");
     // A completed request cannot be approved again.
     assert_int_equal(static_cast<int>(store.approve_request(grant(id, "alice", kAlice, "again"), at(kT0)).error().code),
                      static_cast<int>(ErrorCode::InvalidArgument));
