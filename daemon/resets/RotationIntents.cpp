@@ -61,18 +61,23 @@ PasswordReset reset_of(const RotationIntent& intent) {
                          intent.request_id};
 }
 
+// A row of the start's about the intent: its login or administrator, now.
+AuditRecord row_about(const RotationIntent& intent, std::string action, const char* outcome, std::string detail) {
+    AuditRecord row = intent.row;
+    row.time = 0;  // now
+    row.action = std::move(action);
+    row.outcome = outcome;
+    row.detail = std::move(detail);
+    return row;
+}
+
 // What the writer of a change found made would have done after its row;
 // each row says who did it.
 void follow_up(Services& services, const RotationIntent& intent, const PasswordReset& reset) {
     const ResetAudit record = [&](const char* action, const char* outcome, std::string detail) {
-        AuditRecord row = intent.row;
-        row.time = 0;  // now
-        row.action = action;
-        row.outcome = outcome;
-        if (!detail.empty())
-            detail += "; ";
-        row.detail = detail + "done by the next start of recoveryd";
-        return services.audit.record(std::move(row));
+        detail += detail.empty() ? "" : "; ";
+        detail += "done by the next start of recoveryd";
+        return services.audit.record(row_about(intent, action, outcome, std::move(detail)));
     };
     follow_up_reset(reset, services, intent.id, record);
 }
@@ -85,14 +90,8 @@ void remember_replaced(Services& services, const RotationIntent& intent) {
     const auto policy = services.policy.get();
     if (auto kept = remember_replaced_password(services.store, policy->password, intent.row.target_user, intent.uid,
                                                intent.replaced_hash.view(), intent.row.time);
-        !kept) {
-        AuditRecord row = intent.row;
-        row.time = 0;  // now
-        row.action = "password.history";
-        row.outcome = "error";
-        row.detail = kept.error().message;
-        (void)services.audit.record(std::move(row));
-    }
+        !kept)
+        (void)services.audit.record(row_about(intent, "password.history", "error", kept.error().message));
 }
 
 // Audits an intent not recorded by what /etc/shadow holds: an "ok" row
@@ -103,13 +102,11 @@ Result<bool> record_outcome(Services& services, const RotationIntent& intent) {
         return written.error();
     if (*written)
         remember_replaced(services, intent);
-    AuditRecord row = intent.row;
-    row.time = 0;  // now
-    row.outcome = *written ? "ok" : "error";
-    row.detail = *written ? "found in /etc/shadow at the next start: recoveryd stopped before it recorded "
-                            "the change"
-                          : "interrupted: recoveryd stopped before /etc/shadow held the new password";
-    if (auto recorded = services.audit.record(std::move(row), intent.id); !recorded)
+    const AuditRecord row =
+        row_about(intent, intent.row.action, *written ? "ok" : "error",
+                  *written ? "found in /etc/shadow at the next start: recoveryd stopped before it recorded the change"
+                           : "interrupted: recoveryd stopped before /etc/shadow held the new password");
+    if (auto recorded = services.audit.record(row, intent.id); !recorded)
         return recorded.error();
     return *written;
 }

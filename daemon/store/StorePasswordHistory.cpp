@@ -56,8 +56,8 @@ Result<void> Store::add_password_history(std::string_view user, std::int64_t uid
         return r;
     if (keep > 0) {
         auto insert = db_.prepare(
-            "INSERT INTO password_history (user, uid, hash, replaced_at) SELECT ?1, ?2, ?3, ?4"
-            " WHERE ?3 IS NOT (SELECT hash FROM password_history WHERE user = ?1 AND uid = ?2 ORDER BY id DESC LIMIT 1)");
+            "INSERT INTO password_history (user, uid, hash, replaced_at) SELECT ?1, ?2, ?3, ?4 WHERE ?3 IS NOT"
+            " (SELECT hash FROM password_history WHERE user = ?1 AND uid = ?2 ORDER BY id DESC LIMIT 1)");
         if (!insert)
             return insert.error();
         if (auto r = insert->bind(1, user).bind(2, uid).bind(3, replaced_hash).bind(4, now).run(); !r)

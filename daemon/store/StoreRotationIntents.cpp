@@ -10,6 +10,20 @@ namespace recoveryd {
 
 using namespace store_support;
 
+namespace {
+
+// Runs `sql` on the intent `id` (?1); whether it changed that one row.
+Result<bool> change_one_intent(Database& db, const char* sql, std::int64_t id) {
+    auto statement = db.prepare(sql);
+    if (!statement)
+        return statement.error();
+    if (auto r = statement->bind(1, id).run(); !r)
+        return r.error();
+    return db.changes() == 1;
+}
+
+}  // namespace
+
 Result<std::int64_t> Store::add_rotation_intent(const RotationIntent& intent) {
     const AuditRecord& row = intent.row;
     std::lock_guard lock(*mutex_);
@@ -41,21 +55,11 @@ Result<void> Store::remove_rotation_intent(std::int64_t id) {
 }
 
 Result<bool> Store::remove_rotation_intent_locked(std::int64_t id) {
-    auto remove = db_.prepare("DELETE FROM rotation_intents WHERE id = ?1");
-    if (!remove)
-        return remove.error();
-    if (auto r = remove->bind(1, id).run(); !r)
-        return r.error();
-    return db_.changes() == 1;
+    return change_one_intent(db_, "DELETE FROM rotation_intents WHERE id = ?1", id);
 }
 
 Result<bool> Store::mark_rotation_recorded_locked(std::int64_t id) {
-    auto mark = db_.prepare("UPDATE rotation_intents SET recorded = 1 WHERE id = ?1 AND recorded = 0");
-    if (!mark)
-        return mark.error();
-    if (auto r = mark->bind(1, id).run(); !r)
-        return r.error();
-    return db_.changes() == 1;
+    return change_one_intent(db_, "UPDATE rotation_intents SET recorded = 1 WHERE id = ?1 AND recorded = 0", id);
 }
 
 Result<std::vector<RotationIntent>> Store::rotation_intents() {
