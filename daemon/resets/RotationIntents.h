@@ -65,9 +65,10 @@ struct SettledRotations {
 // At start, before serving: each intent left not recorded gets its audit
 // row ("ok" when /etc/shadow holds the new hash, "error" when it does not,
 // and then it goes), and a change found made its replaced hash remembered
-// (the writer does that before the row); a change found made or recorded is
-// followed up, which ends its intent. Unavailable while another instance is between a note
-// and the end of its follow-ups (the intents stay for a later start).
+// (the writer does that before the row); a change found made or recorded
+// is followed up, which ends its intent. Unavailable while another
+// instance is between a note and the end of its follow-ups (the intents
+// stay for a later start).
 Result<SettledRotations> settle_interrupted_rotations(Services& services);
 
 }  // namespace recoveryd
