@@ -201,15 +201,33 @@ inside dpkg -r recoveryd > "$work/remove" 2>&1 || fail "dpkg -r recoveryd failed
 [[ -n $(inside ls -A /var/lib/recoveryd) ]] || fail "removal (not purge) took recoveryd's state"
 echo "PASS: under systemd: autopkgtest (recover), activation, sandbox (exposure $exposure), idle exit, removal"
 
-# For bench/run (section activation-systemd), not a test: Ping with the
-# unit stopped (systemd starts it) beside Ping to the running daemon, µs.
+# For bench/run (section activation-systemd), not a test. Each round stops
+# recoveryd and three of systemd's own bus-activated services of Debian 12
+# (each in a sandbox of its unit's), then for each, in turn: Ping with the
+# unit stopped (systemd starts it) beside Ping to the running service, µs,
+# a line "UNIT ACTIVATED RUNNING". Then the memory of each, running idle:
+# "memory UNIT RSS PSS USS ANON" (kB, /proc/PID/smaps_rollup).
 ((${ACTIVATION_ROUNDS:-0} > 0)) || exit 0
-inside dpkg -i /mnt/debs/recoveryd_*.deb > "$work/install" 2>&1 || fail "reinstalling: $(cat "$work/install")"
+inside sh -c 'dpkg -i /mnt/debs/recoveryd_*.deb' > "$work/install" 2>&1 || fail "reinstalling: $(cat "$work/install")"
 inside rm /etc/recoveryd/recoveryd.conf.d/50-idle.conf
 inside bash -c '
-    ping() { busctl call io.recoveryd.Recovery1 /io/recoveryd/Recovery1 org.freedesktop.DBus.Peer Ping; }
+    services="recoveryd:io.recoveryd.Recovery1:/io/recoveryd/Recovery1
+        systemd-hostnamed:org.freedesktop.hostname1:/org/freedesktop/hostname1
+        systemd-localed:org.freedesktop.locale1:/org/freedesktop/locale1
+        systemd-timedated:org.freedesktop.timedate1:/org/freedesktop/timedate1"
     for ((round = 0; round < $1; round++)); do
-        systemctl stop recoveryd.service
-        t0=$(date +%s%N); ping; t1=$(date +%s%N); ping; t2=$(date +%s%N)
-        echo $(((t1 - t0) / 1000)) $(((t2 - t1) / 1000))
+        for service in $services; do
+            IFS=: read -r unit name path <<< "$service"
+            systemctl stop "$unit.service"
+            ping() { busctl call "$name" "$path" org.freedesktop.DBus.Peer Ping; }
+            t0=$(date +%s%N); ping; t1=$(date +%s%N); ping; t2=$(date +%s%N)
+            echo "$unit" $(((t1 - t0) / 1000)) $(((t2 - t1) / 1000))
+        done
+    done
+    sleep 1
+    for service in $services; do
+        unit=${service%%:*}
+        pid=$(systemctl show --property=MainPID --value "$unit.service")
+        awk -v unit="$unit" "/^Rss:/ { rss = \$2 } /^Pss:/ { pss = \$2 } /^Private_(Clean|Dirty):/ { uss += \$2 }
+            /^Anonymous:/ { anon = \$2 } END { print \"memory\", unit, rss, pss, uss, anon }" "/proc/$pid/smaps_rollup"
     done' timing "$ACTIVATION_ROUNDS"
