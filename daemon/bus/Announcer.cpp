@@ -1,6 +1,7 @@
 #include "daemon/bus/Announcer.h"
 
-#include <cstdio>
+#include <chrono>
+#include <memory>
 #include <variant>
 
 #include "common/BusNames.h"
@@ -86,29 +87,64 @@ void Announcer::password_reset(const PasswordReset& reset) {
         });
 }
 
+namespace {
+
+// One queued run of the hook. Audited whichever way it goes: a run that
+// never happens (the queue was full, or recoveryd stopped before the hooks'
+// thread reached it) is audited when its last copy goes.
+struct QueuedHook {
+    std::string hook;
+    std::chrono::seconds timeout;
+    std::string about;  // "password reset: /path/to/hook"
+    std::function<Result<HookEvent>()> event;
+    std::function<void(const char*, std::string)> audit;
+    std::string not_run = "recoveryd stopped before its turn";
+    bool ran = false;
+
+    ~QueuedHook() {
+        if (ran)
+            return;
+        try {
+            audit("error", about + ": not run: " + not_run);
+        } catch (...) {  // a destructor; the audit log fails closed on its own
+        }
+    }
+
+    void run() {
+        ran = true;
+        const auto made = event();
+        if (!made) {
+            audit("error", about + ": " + made.error().message);
+            return;
+        }
+        const auto exit = run_notify_hook(hook, timeout, *made);
+        if (!exit)
+            audit("error", about + ": " + exit.error().message);
+        else
+            audit(exit->succeeded() ? "ok" : "failed", about + ": " + describe(*exit));
+    }
+};
+
+}  // namespace
+
 void Announcer::queue_hook(const AdminPolicy& admin, std::string what, std::function<Result<HookEvent>()> event,
                            HookAudit audit) {
     if (admin.notify_hook.empty())
         return;
-    auto run = [hook = admin.notify_hook, timeout = admin.notify_hook_timeout, what, event = std::move(event),
-                audit = std::move(audit)]() -> Result<std::monostate> {
-        const std::string about = what + ": " + hook;
-        const auto made = event();
-        if (!made) {
-            audit("error", about + ": " + made.error().message);
+    auto queued = std::make_shared<QueuedHook>();
+    queued->hook = admin.notify_hook;
+    queued->timeout = admin.notify_hook_timeout;
+    queued->about = what + ": " + admin.notify_hook;
+    queued->event = std::move(event);
+    queued->audit = std::move(audit);
+    auto submitted = hooks_.run<std::monostate>(
+        [queued]() -> Result<std::monostate> {
+            queued->run();
             return std::monostate{};
-        }
-        const auto ran = run_notify_hook(hook, timeout, *made);
-        if (!ran)
-            audit("error", about + ": " + ran.error().message);
-        else
-            audit(ran->succeeded() ? "ok" : "failed", about + ": " + describe(*ran));
-        return std::monostate{};
-    };
-    auto queued = hooks_.run<std::monostate>(std::move(run), [](Result<std::monostate>) {});
-    if (!queued)  // the queue is full: many events at once; for a request, the signal went out
-        std::fprintf(stderr, "recoveryd: notify hook not run for %s: %s\n", what.c_str(),
-                     queued.error().message.c_str());
+        },
+        [](Result<std::monostate>) {});
+    if (!submitted)  // many events at once; for a request, the signal went out
+        queued->not_run = "more hooks were waiting than recoveryd queues";
 }
 
 }  // namespace recoveryd

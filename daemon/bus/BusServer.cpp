@@ -61,7 +61,7 @@ bool BusServer::idle() const {
 }
 
 // Hooks are not waited for: the one running finishes in ~BusServer, and
-// one queued is dropped (its event's audit row is already written).
+// one queued is dropped, with an audit row saying it was not run.
 bool BusServer::settled() const {
     return flows_->settled() && workers_->idle() && shadow_writer_->idle();
 }

@@ -27,11 +27,13 @@ Result<std::unique_ptr<WorkerPool>> WorkerPool::start(sd_event* event, std::size
 }
 
 WorkerPool::~WorkerPool() {
+    std::deque<Job> dropped;  // destroyed outside the lock: a job's state may do work as it goes
     {
         const std::lock_guard lock(mutex_);
         stopping_ = true;
-        queue_.clear();
+        dropped.swap(queue_);
     }
+    dropped.clear();
     wake_.notify_all();
     for (std::thread& thread : threads_)
         thread.join();

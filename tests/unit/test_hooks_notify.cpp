@@ -9,6 +9,7 @@
 
 #include "tests/unit/UnitTest.h"
 #include "tests/unit/TestFiles.h"
+#include "tests/unit/SafeDir.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -24,58 +25,12 @@
 #include "daemon/hooks/NotifyHook.h"
 
 using namespace recoveryd;
+using recoveryd::test::safe_base;
+using recoveryd::test::SafeDir;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
-
-// Independent of the code under test: is every directory from / down to
-// `directory` root's alone?
-bool is_on_a_safe_path(fs::path directory) {
-    for (;; directory = directory.parent_path()) {
-        struct stat status {};
-        if (stat(directory.c_str(), &status) != 0 || status.st_uid != 0 || (status.st_mode & 022) != 0)
-            return false;
-        if (directory == directory.parent_path())
-            return true;
-    }
-}
-
-// Where a hook may live for these tests: beside the test program when the
-// build tree is root's alone, else under /run (root's tmpfs; a clone under
-// /tmp, which anyone may write, is not a safe place for a hook). Empty when
-// neither is.
-fs::path safe_base() {
-    for (const fs::path& base : {fs::canonical("/proc/self/exe").parent_path(), fs::path("/run")})
-        if (is_on_a_safe_path(base))
-            return base;
-    return {};
-}
-
-// A directory of the test's own under safe_base(), removed with all it holds
-// when destroyed.
-class SafeDir {
-public:
-    SafeDir() {
-        std::string pattern = (safe_base() / "recoveryd-hooks-XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr)
-            fail_msg("mkdtemp %s failed", pattern.c_str());
-        path_ = pattern;
-        chmod(path_.c_str(), 0755);
-    }
-    ~SafeDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    SafeDir(const SafeDir&) = delete;
-    SafeDir& operator=(const SafeDir&) = delete;
-
-    const fs::path& path() const { return path_; }
-    fs::path operator/(const fs::path& name) const { return path_ / name; }
-
-private:
-    fs::path path_;
-};
 
 int setup(void**) {
     if (geteuid() != 0 || safe_base().empty()) {
