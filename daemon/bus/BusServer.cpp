@@ -92,6 +92,9 @@ Result<void> BusServer::export_objects(sd_event* event) {
         SD_BUS_VTABLE_END,
     };
     sd_bus_slot* slot = nullptr;
+    if (const int r = sd_bus_add_filter(bus_.get(), &slot, mark_typed_secrets_sensitive, nullptr); r < 0)
+        return bus_failure("cannot watch the bus for typed secrets", r);
+    secrets_filter_.reset(slot);
     if (const int r = sd_bus_add_object_vtable(bus_.get(), &slot, bus::kObjectPath, bus::kManagerInterface,
                                                manager_vtable, this);
         r < 0)

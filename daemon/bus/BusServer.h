@@ -72,6 +72,7 @@ private:
     std::unique_ptr<AccountObject> account_;
     std::unique_ptr<AdminObject> admin_;
     std::unique_ptr<ManagerNotices> notices_;
+    BusSlotPtr secrets_filter_;
     BusSlotPtr manager_slot_;
     std::unique_ptr<IdleExit> idle_exit_;
 };

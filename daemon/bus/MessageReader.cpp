@@ -5,6 +5,7 @@
 #include <map>
 #include <string_view>
 
+#include "common/BusNames.h"
 #include "common/FlowProtocol.h"
 #include "common/Validation.h"
 
@@ -159,6 +160,13 @@ Result<Secret> read_secret(sd_bus_message* message, const char* field) {
                                                           std::to_string(kMaxAnswerBytes) +
                                                           " bytes or not valid UTF-8");
     return Secret(view);
+}
+
+int mark_typed_secrets_sensitive(sd_bus_message* message, void*, sd_bus_error*) {
+    if (sd_bus_message_is_method_call(message, bus::kFlowInterface, "Next") > 0 ||
+        sd_bus_message_is_method_call(message, bus::kAccountInterface, "EnrollRecoveryCodes") > 0)
+        sd_bus_message_sensitive(message);
+    return 0;  // on to the objects
 }
 
 }  // namespace recoveryd

@@ -26,4 +26,10 @@ Result<FlowContext> read_flow_context(sd_bus_message* message);
 Result<std::vector<Secret>> read_answers(sd_bus_message* message);
 Result<Secret> read_secret(sd_bus_message* message, const char* field);
 
+// A bus filter (sd_bus_add_filter), before any object sees the message: marks
+// the calls that carry what a person typed (Flow.Next, Account's
+// EnrollRecoveryCodes) sensitive, so sd-bus wipes them when it frees them,
+// also when no handler reads them (a flow that has expired, a refusal).
+int mark_typed_secrets_sensitive(sd_bus_message* message, void* userdata, sd_bus_error* error);
+
 }  // namespace recoveryd
