@@ -128,10 +128,12 @@ struct Module {
             debug("not running as root; recovery not offered");
             return PAM_IGNORE;
         }
-        const char* user = nullptr;
-        if (pam_get_user(handle, &user, nullptr) != PAM_SUCCESS || user == nullptr ||
-            !validate_user_name(user).ok())
+        // A copy: the application may change PAM_USER in the conversation,
+        // which frees libpam's string.
+        const char* item = nullptr;
+        if (pam_get_user(handle, &item, nullptr) != PAM_SUCCESS || item == nullptr || !validate_user_name(item).ok())
             return PAM_IGNORE;
+        const std::string user = item;
 
         const DaemonClient daemon(kSystemBusAddress, options.timeout_ms * 1000, options.next_timeout_ms * 1000);
         const FlowContext context = login_context(handle);
@@ -154,7 +156,21 @@ struct Module {
             pam_syslog(handle, LOG_ERR, "cannot clear PAM_AUTHTOK");
             return PAM_SERVICE_ERR;
         }
-        return relay(flow);
+        const int verdict = relay(flow);
+        if (verdict == PAM_SUCCESS && !still_the_user(user)) {
+            pam_syslog(handle, LOG_ERR, "PAM_USER changed during the recovery of %s; refusing the login",
+                       user.c_str());
+            return PAM_AUTH_ERR;
+        }
+        return verdict;
+    }
+
+    // A success proves who `user` is, and no one else: the login goes on only
+    // as the account the recovery was for.
+    bool still_the_user(const std::string& user) const {
+        const void* now = nullptr;
+        return pam_get_item(handle, PAM_USER, &now) == PAM_SUCCESS && now != nullptr &&
+               user == static_cast<const char*>(now);
     }
 };
 

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -55,6 +56,12 @@ struct Script {
     Mode mode;
     std::ostream& transcript;
     std::size_t next = 0;
+    // An application that changes PAM_USER in its conversation: at prompt
+    // number `switch_at` (from 0), PAM_USER becomes `switch_user`.
+    pam_handle_t* handle = nullptr;
+    std::string switch_user;
+    std::size_t switch_at = SIZE_MAX;
+    std::size_t prompts = 0;
 
     void record(const std::string& line) { transcript << line << "\n" << std::flush; }
 };
@@ -91,6 +98,11 @@ int answer_one(const struct pam_message* message, struct pam_response* response,
         break;
     default:
         return PAM_CONV_ERR;
+    }
+    if (script.prompts++ == script.switch_at) {
+        if (pam_set_item(script.handle, PAM_USER, script.switch_user.c_str()) != PAM_SUCCESS)
+            return PAM_CONV_ERR;
+        script.record("switched PAM_USER to " + script.switch_user);
     }
     const bool echo = message->msg_style == PAM_PROMPT_ECHO_ON;
     script.record(std::string(echo ? "prompt-echo-on: " : "prompt-echo-off: ") + one_line(message->msg));
@@ -148,6 +160,8 @@ int run_once(const Options& options, Script& script) {
                                     &handle);
     if (r != PAM_SUCCESS)
         return r;
+    script.handle = handle;
+    script.prompts = 0;
     pam_set_item(handle, PAM_TTY, options.tty.c_str());
     if (!options.rhost.empty())
         pam_set_item(handle, PAM_RHOST, options.rhost.c_str());
@@ -171,6 +185,8 @@ int main(int argc, char** argv) {
     std::string answers_file, transcript_file, timings_file;
     bool conv_fails = false, sshd_password = false;
     int repeat = 1;
+    std::string switch_user;
+    std::size_t switch_at = SIZE_MAX;
     app.add_option("--service", options.service, "PAM service name")->required();
     app.add_option("--user", options.user, "user to authenticate")->required();
     app.add_option("--answers", answers_file, "file with one answer per line ('-' for stdin), read as prompts come");
@@ -185,6 +201,8 @@ int main(int argc, char** argv) {
                  "answer like sshd's password method: every echo-off prompt gets the first answer, "
                  "echo-on prompts fail")
         ->excludes(fails);
+    auto* switching = app.add_option("--switch-user", switch_user, "change PAM_USER to this name in the conversation");
+    app.add_option("--switch-at", switch_at, "... when asked prompt number N (from 0)")->needs(switching);
     app.add_option("--repeat", repeat, "authenticate this many times (benchmarks)")->check(CLI::PositiveNumber);
     app.add_option("--timings", timings_file, "append each authentication's duration in microseconds");
     CLI11_PARSE(app, argc, argv);
@@ -209,7 +227,8 @@ int main(int argc, char** argv) {
         if (!transcript_file.empty())
             transcript_out.open(transcript_file, std::ios::trunc);
         std::ostream discard(nullptr);
-        Script script{answers, mode, transcript_file.empty() ? discard : transcript_out};
+        Script script{answers, mode, transcript_file.empty() ? discard : transcript_out, 0, nullptr, switch_user,
+                      switch_at, 0};
         const auto start = std::chrono::steady_clock::now();
         r = run_once(options, script);
         const auto elapsed = std::chrono::steady_clock::now() - start;
