@@ -164,8 +164,9 @@ Result<TemporaryPassword> AdminService::reset_password(const Administrator& admi
                                                                                                  entry->password_hash)});
     if (!intent)
         return refused(admin, user, "password.reset", intent.error());
-    // Day 0: pam_unix asks for a new password at the next login.
-    if (auto written = services_.shadow.set_password_hash(user, hash->view(), 0); !written) {
+    if (auto written = services_.shadow.set_password_hash(user, hash->view(), days_since_epoch(),
+                                                          ShadowFile::NextLogin::MustChangePassword);
+        !written) {
         drop_rotation(services_, *intent);
         return refused(admin, user, "password.reset", written.error());
     }

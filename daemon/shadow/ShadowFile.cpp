@@ -303,7 +303,8 @@ Result<ShadowEntry> ShadowFile::find(std::string_view user) const {
     return find_shadow_entry(contents->text, user);
 }
 
-Result<void> ShadowFile::set_password_hash(std::string_view user, std::string_view new_hash, long today) {
+Result<void> ShadowFile::set_password_hash(std::string_view user, std::string_view new_hash, long today,
+                                           NextLogin next_login) {
     if (auto valid = validate_shadow_field("the user name", user); !valid)
         return valid;
     if (auto valid = validate_shadow_field("the password hash", new_hash); !valid)
@@ -324,7 +325,8 @@ Result<void> ShadowFile::set_password_hash(std::string_view user, std::string_vi
         return account_state_error(state);
     if (PasswordHasher::strength(new_hash) < PasswordHasher::strength(entry->password_hash))
         return make_error(ErrorCode::Unavailable, "the account's password changed meanwhile; try again");
-    auto updated = replace_password_fields(old->text, user, new_hash, today);
+    const long last_change = next_login == NextLogin::MustChangePassword ? 0 : today;
+    auto updated = replace_password_fields(old->text, user, new_hash, last_change);
     if (!updated)
         return updated.error();
 

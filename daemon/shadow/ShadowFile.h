@@ -40,13 +40,20 @@ public:
 
     Result<ShadowEntry> find(std::string_view user) const;
 
-    // Sets the user's hash and last-change day (`today`). Under the lock,
-    // on the file as it is then, refuses: a user with no line (never
-    // appends); an account that is not Usable (AccessDenied: a lock that
-    // lands mid-flow wins); a new hash weaker than the current one
-    // (Unavailable: the password changed meanwhile); names or hashes that
+    // What the last-change day says to pam_unix at the next login.
+    enum class NextLogin {
+        UsePassword,         // today: the new password is the one to use
+        MustChangePassword,  // 0: a new password is asked for first
+    };
+
+    // Sets the user's hash and last-change day. Under the lock, on the file
+    // as it is then (judged on `today`), refuses: a user with no line (never
+    // appends); an account that is not Usable (AccessDenied: a lock or an
+    // expiry that lands meanwhile wins); a new hash weaker than the current
+    // one (Unavailable: the password changed meanwhile); names or hashes that
     // could break the file. Unavailable when the lock stays taken.
-    Result<void> set_password_hash(std::string_view user, std::string_view new_hash, long today);
+    Result<void> set_password_hash(std::string_view user, std::string_view new_hash, long today,
+                                   NextLogin next_login = NextLogin::UsePassword);
 
     // Under the lock, unlinks the temp files a crash mid-rewrite leaves
     // beside the shadow file (".shadow.recoveryd-XXXXXX" and

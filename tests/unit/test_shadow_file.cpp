@@ -102,6 +102,15 @@ void rewrite_changes_only_the_target_line(void**) {
     assert_int_equal(d.entries(), 2);  // shadow and shadow-, no temp files left
 }
 
+// An administrator's reset: the account is judged on today, and the new
+// password must be changed at the next login (last change 0).
+void rewrite_for_a_change_at_next_login(void**) {
+    ShadowDir d;
+    assert_true(
+        d.file().set_password_hash("alice", "$6$new$newhash", 20500, ShadowFile::NextLogin::MustChangePassword).ok());
+    assert_string_equal(d.read().c_str(), expected_after("$6$new$newhash", 0).c_str());
+}
+
 void rewrite_keeps_owner_and_mode(void**) {
     ShadowDir d;
     assert_true(d.file().set_password_hash("alice", "$6$new$newhash", 20500).ok());
@@ -254,6 +263,9 @@ void account_state_is_checked_again_under_the_lock(void**) {
         change_alice(d, c.line);
         const std::string changed = d.read();
         assert_error(d.file().set_password_hash("alice", "$6$new$newhash", 20500), ErrorCode::AccessDenied, c.message);
+        assert_error(
+            d.file().set_password_hash("alice", "$6$new$newhash", 20500, ShadowFile::NextLogin::MustChangePassword),
+            ErrorCode::AccessDenied, c.message);
         assert_true(d.read() == changed);
         assert_int_equal(d.entries(), 1);  // no backup, no temp file
     }
@@ -490,6 +502,7 @@ void stale_temp_files_from_a_crash_are_removed(void**) {
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rewrite_changes_only_the_target_line),
+        cmocka_unit_test(rewrite_for_a_change_at_next_login),
         cmocka_unit_test(rewrite_keeps_owner_and_mode),
         cmocka_unit_test(missing_user_is_refused_and_nothing_changes),
         cmocka_unit_test(separators_and_controls_are_refused),
