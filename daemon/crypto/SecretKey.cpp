@@ -49,20 +49,7 @@ Result<void> fsync_directory(const std::filesystem::path& dir) {
     return {};
 }
 
-// Creates the key file exclusively; a crash leaves no file or a complete one
-// only if the data was synced, so a partial key is detected by its size.
-Result<void> create_key_file(const std::filesystem::path& path, const unsigned char* key) {
-    UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!fd.valid())
-        return key_error(ErrorCode::Io, path, std::string("cannot create the key: ") + std::strerror(errno));
-    if (auto w = write_exactly(fd.get(), key, SecretKey::kBytes, path); !w)
-        return w;
-    if (fsync(fd.get()) != 0 || fd.close() != 0)
-        return key_error(ErrorCode::Io, path, std::string("cannot save the key: ") + std::strerror(errno));
-    return fsync_directory(path.parent_path());
-}
-
-Result<void> check_key_file(int fd, const std::filesystem::path& path) {
+Result<void> check_owner_and_mode(int fd, const std::filesystem::path& path) {
     struct stat st {};
     if (fstat(fd, &st) != 0)
         return key_error(ErrorCode::Io, path, std::strerror(errno));
@@ -70,6 +57,37 @@ Result<void> check_key_file(int fd, const std::filesystem::path& path) {
         return key_error(ErrorCode::Corrupt, path,
                          "the key must be a regular file owned by root with mode 0600; "
                          "fix its owner and mode, or restore it from a backup");
+    return {};
+}
+
+// Writes and syncs the key under a temporary name, then links it into place:
+// a crash leaves no key or a whole one, never a short one that every later
+// start would refuse. A temporary file a crash left behind is overwritten;
+// the link fails rather than replace a key that appeared meanwhile.
+Result<void> create_key_file(const std::filesystem::path& path, const unsigned char* key) {
+    const std::filesystem::path temporary = path.string() + ".new";
+    UniqueFd fd(open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd.valid())
+        return key_error(ErrorCode::Io, temporary, std::string("cannot create the key: ") + std::strerror(errno));
+    if (auto checked = check_owner_and_mode(fd.get(), temporary); !checked)
+        return checked;
+    if (auto w = write_exactly(fd.get(), key, SecretKey::kBytes, temporary); !w)
+        return w;
+    if (fsync(fd.get()) != 0 || fd.close() != 0)
+        return key_error(ErrorCode::Io, temporary, std::string("cannot save the key: ") + std::strerror(errno));
+    if (link(temporary.c_str(), path.c_str()) != 0)
+        return key_error(ErrorCode::Io, path, std::string("cannot put the key in place: ") + std::strerror(errno));
+    if (unlink(temporary.c_str()) != 0)
+        return key_error(ErrorCode::Io, temporary, std::string("cannot remove: ") + std::strerror(errno));
+    return fsync_directory(path.parent_path());
+}
+
+Result<void> check_key_file(int fd, const std::filesystem::path& path) {
+    if (auto checked = check_owner_and_mode(fd, path); !checked)
+        return checked;
+    struct stat st {};
+    if (fstat(fd, &st) != 0)
+        return key_error(ErrorCode::Io, path, std::strerror(errno));
     if (st.st_size != static_cast<off_t>(SecretKey::kBytes))
         return key_error(ErrorCode::Corrupt, path,
                          "the key has the wrong size; restore it from a backup (a new key "
