@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/UniqueFd.h"
+#include "common/UntrustedText.h"
 #include "common/Validation.h"
 
 namespace recoveryd::pam {
@@ -25,8 +26,17 @@ FlowContext login_context(pam_handle_t* handle) {
         if (pam_get_item(handle, item, &value) != PAM_SUCCESS || value == nullptr)
             continue;
         const std::string_view text = static_cast<const char*>(value);
-        if (!text.empty() && validate_text(key, text, kMaxContextBytes).ok())
+        if (text.empty())
+            continue;
+        if (validate_text(key, text, kMaxContextBytes).ok()) {
             context.text.emplace_back(key, std::string(text));
+            continue;
+        }
+        // Never dropped: a remote host the daemon does not see would make a
+        // remote login pass for a local one (AllowRemote = no). The daemon
+        // gets a stand-in that is valid text and names what came.
+        std::string stand_in = escape_untrusted(text).substr(0, kMaxContextBytes);
+        context.text.emplace_back(key, std::move(stand_in));
     }
     context.uid = static_cast<std::uint32_t>(getuid());
     context.loginuid = read_loginuid();

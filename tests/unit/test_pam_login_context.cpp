@@ -46,16 +46,22 @@ void reports_the_items_and_the_applications_uids(void**) {
     TestPamHandle handle(conv);
     assert_non_null(handle.get());
     pam_set_item(handle.get(), PAM_TTY, "pts/3");
-    pam_set_item(handle.get(), PAM_RHOST, "bad\nhost");  // refused: a control character
+    pam_set_item(handle.get(), PAM_RHOST, "bad\nhost");  // not valid text: a control character
+    pam_set_item(handle.get(), PAM_RUSER, std::string(300, 'r').c_str());  // too long
     const FlowContext context = login_context(handle.get());
-    bool service = false, tty = false;
+    bool service = false, tty = false, rhost = false, ruser = false;
     for (const auto& [key, value] : context.text) {
         service = service || (key == "service" && value == "unit");
         tty = tty || (key == "tty" && value == "pts/3");
-        assert_true(key != "rhost");
+        // Sent as stand-ins, never dropped: a remote login must not pass
+        // for a local one.
+        rhost = rhost || (key == "rhost" && value == "bad\\nhost");
+        ruser = ruser || (key == "ruser" && value == std::string(256, 'r'));
     }
     assert_true(service);
     assert_true(tty);
+    assert_true(rhost);
+    assert_true(ruser);
     assert_int_equal(context.uid, getuid());
     assert_int_equal(context.loginuid, read_loginuid());
 }
