@@ -26,10 +26,7 @@ AuditRecord FlowJobContext::audit_row(const char* action, const char* outcome, s
 }
 
 IdentityAttempt FlowJobContext::identity_attempt() const {
-    std::string source = !context.rhost.empty() ? "rhost:" + context.rhost
-                         : !context.tty.empty() ? "tty:" + context.tty
-                                                : "service:" + context.service;
-    return IdentityAttempt{user, std::move(source), policy->attempt_limits, services.clock()};
+    return IdentityAttempt{user, attempt_source(context), policy->attempt_limits, services.clock()};
 }
 
 }  // namespace recoveryd

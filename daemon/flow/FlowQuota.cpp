@@ -3,14 +3,6 @@
 namespace recoveryd {
 namespace {
 
-// The user on whose behalf the login runs: the audit login uid when the
-// kernel has one (it survives su and sudo), else the application's real uid.
-// Root (and unknown) is nobody's quota: root programs serve everyone.
-std::int64_t invoking_user(const FlowContext& context) {
-    const std::int64_t uid = context.login_uid != FlowContext::kUnknownUid ? context.login_uid : context.app_uid;
-    return uid > 0 ? uid : FlowContext::kUnknownUid;
-}
-
 template <typename Map, typename Key>
 void decrement(Map& counts, const Key& key) {
     const auto it = counts.find(key);
@@ -24,7 +16,7 @@ void decrement(Map& counts, const Key& key) {
 // all), else per terminal; and per invoking user when that is not root.
 template <typename Visit>
 void FlowQuota::for_each_counter(const FlowLimits& limits, const FlowContext& context, Visit visit) {
-    if (const std::int64_t user = invoking_user(context); user != FlowContext::kUnknownUid)
+    if (const std::int64_t user = context.invoking_user(); user != FlowContext::kUnknownUid)
         visit(per_user_, user, limits.max_per_user);
     if (!context.rhost.empty())
         visit(per_remote_host_, context.rhost, limits.max_per_remote_host);

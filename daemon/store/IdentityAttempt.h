@@ -15,7 +15,7 @@ namespace recoveryd {
 
 struct IdentityAttempt {
     std::string user;    // the typed name, known to the system or not
-    std::string source;  // "rhost:HOST", "tty:TTY" or "service:NAME" (attempt_source)
+    std::string source;  // "rhost:HOST", "uid:N", "tty:TTY" or "service:NAME" (attempt_source)
     AttemptLimits limits;
     ClockReading clock;
 };
