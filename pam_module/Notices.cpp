@@ -1,5 +1,7 @@
 #include "pam_module/Notices.h"
 
+#include <cstring>
+
 #include <cerrno>
 #include <pwd.h>
 #include <security/pam_ext.h>
@@ -30,6 +32,16 @@ const char* session_user(pam_handle_t* handle) {
         return nullptr;
     const auto* user = static_cast<const char*>(item);
     return validate_user_name(user).ok() ? user : nullptr;
+}
+
+// su and sudo name the one who asked in PAM_RUSER; login, sshd and gdm name
+// nobody. A notice is for its owner, not for whoever becomes them.
+bool someone_else_asked(pam_handle_t* handle, const char* user) {
+    const void* item = nullptr;
+    if (pam_get_item(handle, PAM_RUSER, &item) != PAM_SUCCESS || item == nullptr)
+        return false;
+    const auto* ruser = static_cast<const char*>(item);
+    return ruser[0] != '\0' && std::strcmp(ruser, user) != 0;
 }
 
 bool marker_present(const NoticeSources& sources, std::uint32_t uid) {
@@ -67,6 +79,10 @@ int show_owner_notices(pam_handle_t* handle, int flags, const ModuleOptions& opt
     const char* user = session_user(handle);
     if (user == nullptr)
         return PAM_SUCCESS;
+    if (someone_else_asked(handle, user)) {
+        debug(handle, options, "a session opened for the user by someone else (su, sudo): left for their own login");
+        return PAM_SUCCESS;
+    }
     const auto uid = lookup_uid(user);
     if (!uid || !marker_present(sources, *uid))
         return PAM_SUCCESS;  // nothing waits: no bus call

@@ -1,7 +1,8 @@
 # After a reset the owner sees once, at their next login, when, how and from
 # where: after a recovery at the prompt (from a remote host), at the real
 # `login` program; after `recoveryctl reset-password`, "by an administrator".
-# Only the right user sees it, and only once. A login with nothing waiting
+# Only the right user sees it, and only once; not someone who becomes them
+# (su, sudo). A login with nothing waiting
 # makes no bus call at all (dbus-monitor sees no TakeNotices for it); a
 # login with a notice makes exactly one. A new account reusing the name
 # never sees the former account's notice.
@@ -44,6 +45,13 @@ assert_eq 700 "$(in_sandbox stat -c %a /var/lib/recoveryd/notices)" "mode of the
 session_login bob bob-first bob-old-password
 assert_not_contains "$WORK/bob-first.transcript" "Your password was reset"
 assert_eq 0 "$(takes_for bob)" "TakeNotices calls for bob's login"
+
+# root becomes alice (`su - alice`, `sudo -i -u alice` set PAM_RUSER to the
+# one who asked): her notice is not someone else's to see or to take.
+session_login alice su-alice "$NEW_PASSWORD" --ruser root
+assert_not_contains "$WORK/su-alice.transcript" "Your password was reset"
+assert_eq 0 "$(takes_for alice)" "TakeNotices calls for root's su to alice"
+in_sandbox test -f "/var/lib/recoveryd/notices/$alice_uid" || fail "root's su to alice took alice's marker"
 
 # alice at the real console: the notice, before her shell.
 terminal_open console "$sandbox_tool exec $SANDBOX -- ${STOCK_APP[*]} login"

@@ -146,7 +146,7 @@ const char* result_name(int r) {
 }
 
 struct Options {
-    std::string service, user, confdir, tty = "pam-driver", rhost;
+    std::string service, user, confdir, tty = "pam-driver", rhost, ruser;
     bool account = false;
     bool session = false;
 };
@@ -165,6 +165,8 @@ int run_once(const Options& options, Script& script) {
     pam_set_item(handle, PAM_TTY, options.tty.c_str());
     if (!options.rhost.empty())
         pam_set_item(handle, PAM_RHOST, options.rhost.c_str());
+    if (!options.ruser.empty())
+        pam_set_item(handle, PAM_RUSER, options.ruser.c_str());
     r = pam_authenticate(handle, 0);
     if (r == PAM_SUCCESS && options.account)
         r = pam_acct_mgmt(handle, 0);
@@ -194,6 +196,7 @@ int main(int argc, char** argv) {
     app.add_option("--confdir", options.confdir, "read PAM services from this directory");
     app.add_option("--tty", options.tty, "PAM_TTY (default: pam-driver)");
     app.add_option("--rhost", options.rhost, "PAM_RHOST, as sshd sets it (default: none)");
+    app.add_option("--ruser", options.ruser, "PAM_RUSER, as su and sudo set it (default: none)");
     app.add_flag("--acct", options.account, "also run pam_acct_mgmt");
     app.add_flag("--session", options.session, "after a successful authentication, open and close a session");
     auto* fails = app.add_flag("--conv-fails", conv_fails, "fail echo-on prompts");
