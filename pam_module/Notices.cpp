@@ -1,8 +1,7 @@
 #include "pam_module/Notices.h"
 
-#include <cstring>
-
 #include <cerrno>
+#include <cstring>
 #include <pwd.h>
 #include <security/pam_ext.h>
 #include <sys/stat.h>
