@@ -35,8 +35,7 @@ FlowContext login_context(pam_handle_t* handle) {
         // Never dropped: a remote host the daemon does not see would make a
         // remote login pass for a local one (AllowRemote = no). The daemon
         // gets a stand-in that is valid text and names what came.
-        std::string stand_in = escape_untrusted(text).substr(0, kMaxContextBytes);
-        context.text.emplace_back(key, std::move(stand_in));
+        context.text.emplace_back(key, escape_untrusted(text).substr(0, kMaxContextBytes));
     }
     context.uid = static_cast<std::uint32_t>(getuid());
     context.loginuid = read_loginuid();

@@ -143,7 +143,9 @@ void Announcer::queue_hook(const AdminPolicy& admin, std::string what, std::func
             return std::monostate{};
         },
         [](Result<std::monostate>) {});
-    if (!submitted)  // many events at once; for a request, the signal went out
+    // Many events at once (for a request, the signal went out): the row is
+    // written here, on the loop, as `queued` goes; rare, and only in a flood.
+    if (!submitted)
         queued->not_run = "more hooks were waiting than recoveryd queues";
 }
 

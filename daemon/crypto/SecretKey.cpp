@@ -49,7 +49,8 @@ Result<void> fsync_directory(const std::filesystem::path& dir) {
     return {};
 }
 
-Result<void> check_owner_and_mode(int fd, const std::filesystem::path& path) {
+// The key file's status, when it is a regular file only root can read.
+Result<struct stat> root_only_file(int fd, const std::filesystem::path& path) {
     struct stat st {};
     if (fstat(fd, &st) != 0)
         return key_error(ErrorCode::Io, path, std::strerror(errno));
@@ -57,7 +58,7 @@ Result<void> check_owner_and_mode(int fd, const std::filesystem::path& path) {
         return key_error(ErrorCode::Corrupt, path,
                          "the key must be a regular file owned by root with mode 0600; "
                          "fix its owner and mode, or restore it from a backup");
-    return {};
+    return st;
 }
 
 // Writes and syncs the key under a temporary name, then links it into place:
@@ -69,8 +70,8 @@ Result<void> create_key_file(const std::filesystem::path& path, const unsigned c
     UniqueFd fd(open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!fd.valid())
         return key_error(ErrorCode::Io, temporary, std::string("cannot create the key: ") + std::strerror(errno));
-    if (auto checked = check_owner_and_mode(fd.get(), temporary); !checked)
-        return checked;
+    if (auto checked = root_only_file(fd.get(), temporary); !checked)
+        return checked.error();
     if (auto w = write_exactly(fd.get(), key, SecretKey::kBytes, temporary); !w)
         return w;
     if (fsync(fd.get()) != 0 || fd.close() != 0)
@@ -83,12 +84,10 @@ Result<void> create_key_file(const std::filesystem::path& path, const unsigned c
 }
 
 Result<void> check_key_file(int fd, const std::filesystem::path& path) {
-    if (auto checked = check_owner_and_mode(fd, path); !checked)
-        return checked;
-    struct stat st {};
-    if (fstat(fd, &st) != 0)
-        return key_error(ErrorCode::Io, path, std::strerror(errno));
-    if (st.st_size != static_cast<off_t>(SecretKey::kBytes))
+    const auto st = root_only_file(fd, path);
+    if (!st)
+        return st.error();
+    if (st->st_size != static_cast<off_t>(SecretKey::kBytes))
         return key_error(ErrorCode::Corrupt, path,
                          "the key has the wrong size; restore it from a backup (a new key "
                          "invalidates every enrolled recovery code)");
