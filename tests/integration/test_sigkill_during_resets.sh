@@ -8,11 +8,12 @@
 # next start did what the kill cut short (before or after that row); a
 # reset that told the administrator a temporary password really set it; no
 # intent and no temp file is left; the audit chain verifies. The kills land
-# at random points, spread over one reset's duration. The windows between
-# the rewrite and its history entry, that entry and the row, and the row
-# and the notice, are a few milliseconds each; triggers that burn about
-# 150 ms before each history entry, success row and notice widen them, so
-# that many rounds land in each.
+# at random points, one in each slice of one reset's duration (a uniform
+# spread missed the notice's window in all 16 rounds of one sanitizer run).
+# The windows between the rewrite and its history entry, that entry and the
+# row, and the row and the notice, are a few milliseconds each; triggers
+# that burn about 150 ms before each history entry, success row and notice
+# widen them, so that many rounds land in each.
 source "$(dirname "$0")/lib.sh"
 
 ROUNDS=${ROUNDS:-16}
@@ -66,7 +67,10 @@ for ((round = 0; round < ROUNDS; round++)); do
     before_started=$(started_notice_rows) before_history=$(history_made)
     ctl root reset-password alice > "$WORK/reset.out" 2>&1 &
     reset=$!
-    sleep "$(awk -v r=$RANDOM -v s="$span_ms" 'BEGIN { printf "%.3f", r / 32768 * s / 1000 }')"
+    # Round i kills at a random point of the i-th of ROUNDS equal slices of
+    # the span: every stretch of the reset longer than a slice gets a kill.
+    sleep "$(awk -v i=$round -v n=$ROUNDS -v r=$RANDOM -v s="$span_ms" \
+        'BEGIN { printf "%.3f", (i + r / 32768) / n * s / 1000 }')"
     kill -KILL "$pid" 2>/dev/null || true
     reset_status=0
     wait "$reset" || reset_status=$?
