@@ -42,6 +42,8 @@ inline constexpr const char* kChangedSignIn = "Your password has been changed. S
 inline constexpr const char* kChanged = "Your password has been changed.";
 inline constexpr const char* kNotChanged =
     "Your password could not be changed. Try again later, or ask an administrator.";
+inline constexpr const char* kTooManyRequests =
+    "Too many requests for help are open right now. Try again later, or ask an administrator in person.";
 inline constexpr const char* kTryLater = "Account recovery is not available right now. Try again later.";
 
 std::string menu_prompt(std::size_t entries);

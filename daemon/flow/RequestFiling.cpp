@@ -26,9 +26,41 @@ HelpRequest new_request(const FlowJobContext& job, const AccountCheck& account, 
     request.tty = job.context.tty;
     request.rhost = job.context.rhost;
     request.ruser = job.context.ruser;
+    request.source = attempt_source(job.context);
     request.contact = contact;
     request.reason = reason;
     return request;
+}
+
+// The person is told the same for the name's caps (a request is already
+// open) and for the source's or the total's (too many are open), so neither
+// says anything about the account; the audit says which cap it was.
+FlowOutcome refused(const FlowJobContext& job, Filing::Refusal refusal) {
+    struct Refused {
+        const char* audited;
+        MessageStyle style;
+        const char* told;
+    };
+    const Refused refused = [refusal]() -> Refused {
+        switch (refusal) {
+        case Filing::Refusal::AlreadyFiledHere:
+            return {"this source already has a request open for the name", MessageStyle::TextInfo,
+                    texts::kRequestAlreadyOpen};
+        case Filing::Refusal::UserFull:
+            return {"the name has the most open requests the policy allows", MessageStyle::TextInfo,
+                    texts::kRequestAlreadyOpen};
+        case Filing::Refusal::SourceFull:
+            return {"this source has the most open requests the policy allows", MessageStyle::ErrorMsg,
+                    texts::kTooManyRequests};
+        case Filing::Refusal::AllFull:
+        case Filing::Refusal::None:
+            break;
+        }
+        return {"the most open requests the policy allows are open", MessageStyle::ErrorMsg,
+                texts::kTooManyRequests};
+    }();
+    (void)job.record("request.file", "denied", refused.audited);
+    return finished(refused.style, refused.told);
 }
 
 }  // namespace
@@ -40,18 +72,17 @@ FlowOutcome file_help_request(const FlowJobContext& job, const std::string& cont
         return finished(MessageStyle::ErrorMsg, texts::kTryLater);
     }
     const AdminPolicy& admin = job.policy->admin;
-    const auto filing = job.services.store.file_request(new_request(job, *account, contact, reason),
-                                                        job.services.clock(), admin.max_open_requests_per_user,
-                                                        admin.request_lifetime.count() * kMicroseconds,
-                                                        generate_request_id);
+    const RequestCaps caps{admin.max_open_requests_per_user, admin.max_open_requests_per_source,
+                           admin.max_open_requests};
+    const auto filing =
+        job.services.store.file_request(new_request(job, *account, contact, reason), job.services.clock(), caps,
+                                        admin.request_lifetime.count() * kMicroseconds, generate_request_id);
     if (!filing) {
         (void)job.record("request.file", "error", filing.error().message);
         return finished(MessageStyle::ErrorMsg, texts::kTryLater);
     }
-    if (!filing->filed) {
-        (void)job.record("request.file", "denied", "the name has the most open requests the policy allows");
-        return finished(MessageStyle::TextInfo, texts::kRequestAlreadyOpen);
-    }
+    if (!filing->filed())
+        return refused(job, filing->refusal);
     const std::string shown = format_request_id(filing->id);
     if (!job.record("request.file", "ok", "request " + shown + "; " + account->summary()))
         return finished(MessageStyle::ErrorMsg, texts::kTryLater);

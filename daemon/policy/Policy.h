@@ -29,6 +29,8 @@ struct AdminPolicy {
     std::chrono::seconds approval_code_lifetime{0};
     std::chrono::seconds request_lifetime{0};
     std::size_t max_open_requests_per_user = 0;
+    std::size_t max_open_requests_per_source = 0;
+    std::size_t max_open_requests = 0;
     std::string notify_hook;  // absolute path; empty: none
     std::chrono::seconds notify_hook_timeout{0};
 };

@@ -99,6 +99,14 @@ Result<void> set_seconds(std::chrono::seconds& field, std::string_view value, lo
     return {};
 }
 
+Result<void> set_count(std::size_t& field, std::string_view value, long min, long max) {
+    auto number = parse_number(value, min, max);
+    if (!number)
+        return number.error();
+    field = static_cast<std::size_t>(*number);
+    return {};
+}
+
 Result<void> apply_admin_setting(AdminPolicy& admin, std::string_view key, std::string_view value) {
     if (key == "Groups") {
         auto groups = parse_groups(value);
@@ -113,13 +121,12 @@ Result<void> apply_admin_setting(AdminPolicy& admin, std::string_view key, std::
         return set_seconds(admin.request_lifetime, value, 3600, 2592000);
     if (key == "NotifyHookTimeoutSec")
         return set_seconds(admin.notify_hook_timeout, value, 1, 300);
-    if (key == "MaxOpenRequestsPerUser") {
-        auto number = parse_number(value, 1, 100);
-        if (!number)
-            return number.error();
-        admin.max_open_requests_per_user = static_cast<std::size_t>(*number);
-        return {};
-    }
+    if (key == "MaxOpenRequestsPerUser")
+        return set_count(admin.max_open_requests_per_user, value, 1, 100);
+    if (key == "MaxOpenRequestsPerSource")
+        return set_count(admin.max_open_requests_per_source, value, 1, 100);
+    if (key == "MaxOpenRequests")
+        return set_count(admin.max_open_requests, value, 1, 100000);
     if (key == "NotifyHook") {
         // Checked here, so a bad hook is refused with its file and line;
         // and again before each run (the file may change meanwhile).
@@ -139,13 +146,8 @@ Result<void> apply_limits_setting(Policy& policy, std::string_view key, std::str
         {"MaxFlowsPerTty", &FlowLimits::max_per_tty},
         {"MaxFlowsPerRemoteHost", &FlowLimits::max_per_remote_host},
     };
-    if (const auto cap = kCaps.find(key); cap != kCaps.end()) {
-        auto number = parse_number(value, 1, 65536);
-        if (!number)
-            return number.error();
-        policy.limits.*(cap->second) = static_cast<std::size_t>(*number);
-        return {};
-    }
+    if (const auto cap = kCaps.find(key); cap != kCaps.end())
+        return set_count(policy.limits.*(cap->second), value, 1, 65536);
     AttemptLimits& attempts = policy.attempt_limits;
     static const std::map<std::string_view, FailureLimit AttemptLimits::*> kScopes = {
         {"PerUser", &AttemptLimits::per_user},
@@ -185,19 +187,12 @@ static_assert(kLongestMaxLength * 4 < CRYPT_MAX_PASSPHRASE_SIZE);
 constexpr long kLongestHistory = 24;      // each remembered hash costs a crypt() per new password
 
 Result<void> apply_password_setting(PasswordPolicy& password, std::string_view key, std::string_view value) {
-    auto set_count = [&](std::size_t& field, long min, long max) -> Result<void> {
-        auto number = parse_number(value, min, max);
-        if (!number)
-            return number.error();
-        field = static_cast<std::size_t>(*number);
-        return {};
-    };
     if (key == "MinLength")
-        return set_count(password.min_length, kShortestMinLength, kLongestMinLength);
+        return set_count(password.min_length, value, kShortestMinLength, kLongestMinLength);
     if (key == "MaxLength")
-        return set_count(password.max_length, kShortestMaxLength, kLongestMaxLength);
+        return set_count(password.max_length, value, kShortestMaxLength, kLongestMaxLength);
     if (key == "RememberLast")
-        return set_count(password.remember_last, 0, kLongestHistory);
+        return set_count(password.remember_last, value, 0, kLongestHistory);
     if (key == "CheckBlocklist") {
         auto check = parse_bool(value);
         if (!check)
@@ -488,6 +483,8 @@ std::string describe_policy(const Policy& policy) {
     out << "\nApprovalCodeLifetimeSec = " << policy.admin.approval_code_lifetime.count() << "\n"
         << "RequestLifetimeSec = " << policy.admin.request_lifetime.count() << "\n"
         << "MaxOpenRequestsPerUser = " << policy.admin.max_open_requests_per_user << "\n"
+        << "MaxOpenRequestsPerSource = " << policy.admin.max_open_requests_per_source << "\n"
+        << "MaxOpenRequests = " << policy.admin.max_open_requests << "\n"
         << "NotifyHook =" << (policy.admin.notify_hook.empty() ? "" : " ") << policy.admin.notify_hook << "\n"
         << "NotifyHookTimeoutSec = " << policy.admin.notify_hook_timeout.count() << "\n"
         << "\n[Daemon]\n"

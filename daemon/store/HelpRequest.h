@@ -2,6 +2,7 @@
 // Requests for help filed at a login prompt, as the store keeps them
 // (schema/003_admin_requests.sql). Times are microseconds since the epoch.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -28,6 +29,7 @@ struct HelpRequest {
     std::int64_t filed_at = 0;
     std::int64_t expires_at = 0;
     std::string service, tty, rhost, ruser;
+    std::string source;           // where it was filed from (attempt_source); stored, not listed
     std::string contact, reason;  // typed by whoever sat at the prompt
     std::string state = request_state::kOpen;
     std::string decided_by;  // "uid:1001 (helpdesk)"
@@ -41,11 +43,24 @@ struct RequestFilter {
     std::string user;
 };
 
-// What file_request did: nothing when the name already has as many open
-// requests as the policy allows.
+// How many requests may be open (or approved and not yet used) at a time
+// ([Admin] in policy/recoveryd.conf). Per name, requests filed over the
+// network and at the machine itself count apart, so the network cannot keep
+// someone at the console from asking; one source has at most one open
+// request per name.
+struct RequestCaps {
+    std::size_t per_user = 0;
+    std::size_t per_source = 0;
+    std::size_t total = 0;
+};
+
+// What file_request did: filed, or which cap it met first.
 struct Filing {
-    bool filed = false;
-    std::string id;
+    enum class Refusal { None, AlreadyFiledHere, UserFull, SourceFull, AllFull };
+    Refusal refusal = Refusal::None;
+    std::string id;  // when filed
+
+    bool filed() const { return refusal == Refusal::None; }
 };
 
 // An approval for one request: the code's keyed hash, bound to the account.

@@ -173,10 +173,9 @@ public:
     // on (judge_time): requests and approval codes past their time are
     // marked expired or deleted in the same transaction.
 
-    // Files `request` (its id, times and state are set here) unless its name
-    // already has max_open requests open or approved. `new_id` makes ids;
-    // one already taken is drawn again.
-    Result<Filing> file_request(HelpRequest request, const ClockReading& clock, std::size_t max_open,
+    // Files `request` (its id, times and state are set here) unless one of
+    // `caps` is met. `new_id` makes ids; one already taken is drawn again.
+    Result<Filing> file_request(HelpRequest request, const ClockReading& clock, const RequestCaps& caps,
                                 std::int64_t lifetime_us, const std::function<std::string()>& new_id);
     Result<std::vector<HelpRequest>> list_requests(const RequestFilter& filter, const ClockReading& clock);
     Result<HelpRequest> find_request(std::string_view id, const ClockReading& clock);  // NotFound

@@ -156,7 +156,54 @@ Result<std::int64_t> Store::settle_time(const ClockReading& clock) {
     return now;
 }
 
-Result<Filing> Store::file_request(HelpRequest request, const ClockReading& clock, std::size_t max_open,
+namespace {
+
+// The cap `request` meets first, if any, counting open and approved
+// requests. A source's own open request for the name comes first, so a
+// repeat is told its request is already open rather than that the name is
+// full. The total stays bounded by caps.total, so the scan is too.
+Result<Filing::Refusal> meet_caps(Database& db, const HelpRequest& request, const RequestCaps& caps) {
+    auto select = db.prepare(
+        "SELECT count(*) FILTER (WHERE user = ?1 AND source = ?2 AND ?2 <> ''),"
+        " count(*) FILTER (WHERE user = ?1 AND (rhost <> '') = (?3 <> '')),"
+        " count(*) FILTER (WHERE source = ?2 AND ?2 <> ''), count(*)"
+        " FROM requests WHERE state IN ('open', 'approved')");
+    if (!select)
+        return select.error();
+    auto row = select->bind(1, request.user).bind(2, request.source).bind(3, request.rhost).step();
+    if (!row)
+        return row.error();
+    const auto reached = [&](int column, std::size_t cap) {
+        return static_cast<std::size_t>(select->column_int64(column)) >= cap;
+    };
+    if (reached(0, 1))
+        return Filing::Refusal::AlreadyFiledHere;
+    if (reached(1, caps.per_user))
+        return Filing::Refusal::UserFull;
+    if (reached(2, caps.per_source))
+        return Filing::Refusal::SourceFull;
+    if (reached(3, caps.total))
+        return Filing::Refusal::AllFull;
+    return Filing::Refusal::None;
+}
+
+Result<void> insert_request(Database& db, const HelpRequest& request) {
+    auto insert = db.prepare(
+        "INSERT INTO requests (id, user, uid, account, filed_at, expires_at, service, tty, rhost, ruser,"
+        " contact, reason, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+        " ON CONFLICT (id) DO NOTHING");
+    if (!insert)
+        return insert.error();
+    insert->bind(1, request.id).bind(2, request.user).bind(3, request.uid).bind(4, request.account);
+    insert->bind(5, request.filed_at).bind(6, request.expires_at).bind(7, request.service);
+    insert->bind(8, request.tty).bind(9, request.rhost).bind(10, request.ruser);
+    insert->bind(11, request.contact).bind(12, request.reason).bind(13, request.source);
+    return insert->run();
+}
+
+}  // namespace
+
+Result<Filing> Store::file_request(HelpRequest request, const ClockReading& clock, const RequestCaps& caps,
                                    std::int64_t lifetime_us, const std::function<std::string()>& new_id) {
     std::lock_guard lock(*mutex_);
     auto transaction = Transaction::begin(db_);
@@ -165,34 +212,22 @@ Result<Filing> Store::file_request(HelpRequest request, const ClockReading& cloc
     auto now = settle_time(clock);
     if (!now)
         return now.error();
-    auto count = db_.prepare("SELECT count(*) FROM requests WHERE user = ?1 AND state IN ('open', 'approved')");
-    if (count)
-        count->bind(1, request.user);
-    auto open = single_int(std::move(count));
-    if (!open)
-        return open.error();
-    Filing filing;
-    if (static_cast<std::size_t>(open->value_or(0)) < max_open) {
+    auto refusal = meet_caps(db_, request, caps);
+    if (!refusal)
+        return refusal.error();
+    Filing filing{*refusal, {}};
+    if (filing.filed()) {
         request.filed_at = *now;
         request.expires_at = *now + lifetime_us;
         request.state = request_state::kOpen;
-        for (int draw = 0; draw < kMaxIdDraws && !filing.filed; ++draw) {
+        bool inserted = false;
+        for (int draw = 0; draw < kMaxIdDraws && !inserted; ++draw) {
             request.id = new_id();
-            auto insert = db_.prepare(
-                "INSERT INTO requests (id, user, uid, account, filed_at, expires_at, service, tty, rhost, ruser,"
-                " contact, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
-                " ON CONFLICT (id) DO NOTHING");
-            if (!insert)
-                return insert.error();
-            insert->bind(1, request.id).bind(2, request.user).bind(3, request.uid).bind(4, request.account);
-            insert->bind(5, request.filed_at).bind(6, request.expires_at).bind(7, request.service);
-            insert->bind(8, request.tty).bind(9, request.rhost).bind(10, request.ruser);
-            insert->bind(11, request.contact).bind(12, request.reason);
-            if (auto r = insert->run(); !r)
+            if (auto r = insert_request(db_, request); !r)
                 return r.error();
-            filing.filed = db_.changes() == 1;
+            inserted = db_.changes() == 1;
         }
-        if (!filing.filed)
+        if (!inserted)
             return make_error(ErrorCode::Unavailable, "no free request id was found; try again");
         filing.id = request.id;
     }

@@ -106,6 +106,8 @@ inline int set_up(void** state) {
     w->policy.admin.approval_code_lifetime = std::chrono::seconds(3600);
     w->policy.admin.request_lifetime = std::chrono::seconds(604800);
     w->policy.admin.max_open_requests_per_user = 3;
+    w->policy.admin.max_open_requests_per_source = 5;
+    w->policy.admin.max_open_requests = 200;
     w->policy.admin.notify_hook_timeout = std::chrono::seconds(10);
     w->current = std::make_unique<CurrentPolicy>(w->policy);
 

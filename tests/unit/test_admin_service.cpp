@@ -48,8 +48,9 @@ std::string file_request(World& w, const char* user, std::int64_t uid) {
     request.account = uid >= 0 ? "recoverable" : "no such account";
     request.contact = "+1 555 0100";
     request.reason = "forgot";
-    const auto filing = w.store->file_request(request, read_clock(), 3, 3600LL * 1000000, generate_request_id);
-    assert_true(filing.ok() && filing->filed);
+    const auto filing =
+        w.store->file_request(request, read_clock(), RequestCaps{3, 5, 200}, 3600LL * 1000000, generate_request_id);
+    assert_true(filing.ok() && filing->filed());
     return filing->id;
 }
 

@@ -50,9 +50,10 @@ std::string render(const FlowReply& reply) {
     return out;
 }
 
-// A whole conversation: the start, then each answer list in turn.
-std::string converse(World& w, const char* user, std::vector<std::vector<const char*>> rounds) {
-    Flow flow(*w.services, w.apply_policy(), user, FlowContext{"login", "tty1", "", "", ""});
+// A whole conversation at `tty`: the start, then each answer list in turn.
+std::string converse(World& w, const char* user, std::vector<std::vector<const char*>> rounds,
+                     const std::string& tty = "tty1") {
+    Flow flow(*w.services, w.apply_policy(), user, FlowContext{"login", tty, "", "", ""});
     std::string out = render(step(flow, {}));
     for (const auto& round : rounds) {
         std::vector<Secret> given;
@@ -184,8 +185,9 @@ void filing_reads_the_same_for_every_kind_of_account(void** state) {
     const std::vector<std::vector<const char*>> rounds = {{"3"}, {"+1 555 0100"}, {"forgot my password"}};
     const std::string enrolled = mask_ids(converse(w, "root", rounds));
     assert_non_null(strstr(enrolled.c_str(), "Your request for help has been sent"));
+    int tty = 2;  // each from a terminal of its own, so no source's cap is met
     for (const auto& kind : kinds) {
-        const std::string transcript = mask_ids(converse(w, kind.user, rounds));
+        const std::string transcript = mask_ids(converse(w, kind.user, rounds, "tty" + std::to_string(tty++)));
         if (transcript != enrolled)
             fail_msg("%s's transcript differs from an enrolled user's:\n%s\n---\n%s", kind.user, transcript.c_str(),
                      enrolled.c_str());
@@ -203,9 +205,29 @@ void the_request_cap_reads_the_same_for_every_name(void** state) {
     const std::vector<std::vector<const char*>> rounds = {{"3"}, {"me@example.org"}, {"locked out"}};
     (void)converse(w, "root", rounds);
     (void)converse(w, "no-such-user-xyz", rounds);
+    // Again from the same terminal, and from another one (the name's cap).
+    for (const char* tty : {"tty1", "tty2"}) {
+        const std::string root = converse(w, "root", rounds, tty);
+        assert_string_equal(converse(w, "no-such-user-xyz", rounds, tty).c_str(), root.c_str());
+        assert_non_null(strstr(root.c_str(), "already open"));
+    }
+    assert_int_equal(w.store->list_requests({}, g_clock)->size(), 2);
+}
+
+// One terminal filing for many names meets its source's cap, which reads
+// the same for every name and says nothing of the account.
+void a_sources_cap_reads_the_same_for_every_name(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    w.policy.admin.max_open_requests_per_source = 2;
+    const std::vector<std::vector<const char*>> rounds = {{"3"}, {"me@example.org"}, {"locked out"}};
+    (void)converse(w, "ghost-1", rounds);
+    (void)converse(w, "ghost-2", rounds);
     const std::string root = converse(w, "root", rounds);
     assert_string_equal(converse(w, "no-such-user-xyz", rounds).c_str(), root.c_str());
-    assert_non_null(strstr(root.c_str(), "already open"));
+    assert_non_null(strstr(root.c_str(), "Too many requests for help are open"));
+    assert_int_equal(w.store->list_requests({"open", "root"}, g_clock)->size(), 0);
+    // Another terminal still files.
+    assert_non_null(strstr(converse(w, "root", rounds, "tty2").c_str(), "Your request for help has been sent"));
 }
 
 void bad_contact_details_are_asked_again(void** state) {
@@ -304,6 +326,7 @@ int main() {
         cmocka_unit_test_setup_teardown(a_bad_choice_is_asked_again_three_times_at_most, set_up_admin, tear_down),
         cmocka_unit_test_setup_teardown(a_request_is_filed_the_same_way_for_every_name, set_up_admin, tear_down),
         cmocka_unit_test_setup_teardown(filing_reads_the_same_for_every_kind_of_account, set_up_admin, tear_down),
+        cmocka_unit_test_setup_teardown(a_sources_cap_reads_the_same_for_every_name, set_up_admin, tear_down),
         cmocka_unit_test_setup_teardown(the_request_cap_reads_the_same_for_every_name, set_up_admin, tear_down),
         cmocka_unit_test_setup_teardown(bad_contact_details_are_asked_again, set_up_admin, tear_down),
         cmocka_unit_test_setup_teardown(a_cut_off_recovery_with_an_approval_code_completes_its_request_at_start,

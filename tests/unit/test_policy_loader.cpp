@@ -181,6 +181,8 @@ void refuses_bad_admin_settings(void**) {
         {"ApprovalCodeLifetimeSec", "60", "86400", "59", "86401"},
         {"RequestLifetimeSec", "3600", "2592000", "3599", "2592001"},
         {"MaxOpenRequestsPerUser", "1", "100", "0", "101"},
+        {"MaxOpenRequestsPerSource", "1", "100", "0", "101"},
+        {"MaxOpenRequests", "1", "100000", "0", "100001"},
         {"NotifyHookTimeoutSec", "1", "300", "0", "301"},
     };
     for (const auto& r : ranges) {

@@ -1,5 +1,5 @@
 // Requests for help and approval codes in the store
-// (schema/003_admin_requests.sql): filing and its per-name cap, approval
+// (schema/003_admin_requests.sql, 010): filing and its caps, approval
 // codes used at most once (also by 50 threads at once), bound to their
 // account, gone with a denial, and expiry that a wall clock moved back
 // neither revives nor stretches.
@@ -16,14 +16,17 @@ namespace {
 constexpr std::int64_t kSecond = 1000000, kHour = 3600 * kSecond, kWeek = 7 * 24 * kHour;
 constexpr std::int64_t kT0 = 1'800'000'000 * kSecond;
 constexpr std::int64_t kAlice = 1000, kBob = 1001;
+constexpr RequestCaps kCaps{3, 5, 200};
 
 // The wall clock at `wall` and the boot-time clock at `boot`, in one boot.
 ClockReading at(std::int64_t wall, std::int64_t boot = 0, const char* boot_id = "boot-a") {
     return ClockReading{wall, boot_id, boot};
 }
 
-HelpRequest request_for(const char* user, std::int64_t uid) {
+HelpRequest request_for(const char* user, std::int64_t uid, const char* source = "", const char* rhost = "") {
     HelpRequest r;
+    r.source = source;
+    r.rhost = rhost;
     r.user = user;
     r.uid = uid;
     r.account = uid >= 0 ? "recoverable" : "no such account";
@@ -41,8 +44,8 @@ std::function<std::string()> ids(std::vector<std::string> list) {
 }
 
 std::string file(Store& store, const char* user, std::int64_t uid, const std::string& id, std::int64_t wall = kT0) {
-    const Filing filing = ok_value(store.file_request(request_for(user, uid), at(wall), 3, kWeek, ids({id})));
-    assert_true(filing.filed);
+    const Filing filing = ok_value(store.file_request(request_for(user, uid), at(wall), kCaps, kWeek, ids({id})));
+    assert_true(filing.filed());
     return filing.id;
 }
 
@@ -56,8 +59,8 @@ void filing_stores_the_request_and_caps_open_ones_per_name(void**) {
     file(store, "alice", kAlice, "AAAAA1");
     file(store, "alice", kAlice, "AAAAA2");
     file(store, "alice", kAlice, "AAAAA3");
-    const Filing fourth = ok_value(store.file_request(request_for("alice", kAlice), at(kT0), 3, kWeek, ids({"AAAAA4"})));
-    assert_false(fourth.filed);
+    const Filing fourth = ok_value(store.file_request(request_for("alice", kAlice), at(kT0), kCaps, kWeek, ids({"AAAAA4"})));
+    assert_false(fourth.filed());
     // Another name, even one with no account, has its own count.
     file(store, "ghost", -1, "BBBBB1");
     const auto open = ok_value(store.list_requests({"open", "alice"}, at(kT0)));
@@ -68,7 +71,53 @@ void filing_stores_the_request_and_caps_open_ones_per_name(void**) {
     assert_string_equal(ok_value(store.find_request("BBBBB1", at(kT0))).account.c_str(), "no such account");
     // A denied request no longer counts.
     assert_true(store.deny_request("AAAAA1", "uid:0 (root)", "not alice", at(kT0)).ok());
-    assert_true(ok_value(store.file_request(request_for("alice", kAlice), at(kT0), 3, kWeek, ids({"AAAAA4"}))).filed);
+    assert_true(ok_value(store.file_request(request_for("alice", kAlice), at(kT0), kCaps, kWeek, ids({"AAAAA4"}))).filed());
+}
+
+Filing::Refusal try_filing(Store& store, const char* user, const char* source, const char* rhost = "",
+                           RequestCaps caps = kCaps) {
+    static int next = 0;
+    const std::string id = "F" + std::to_string(10000 + next++);
+    return ok_value(store.file_request(request_for(user, kAlice, source, rhost), at(kT0), caps, kWeek, ids({id})))
+        .refusal;
+}
+
+using Refusal = Filing::Refusal;
+
+// One source holds one open request per name; the network's requests for a
+// name and the machine's own count apart.
+void a_name_is_capped_per_source_and_apart_for_the_network(void**) {
+    StoreDir d;
+    Store store = d.open();
+    assert_int_equal(try_filing(store, "alice", "rhost:a", "a"), Refusal::None);
+    assert_int_equal(try_filing(store, "alice", "rhost:a", "a"), Refusal::AlreadyFiledHere);
+    assert_int_equal(try_filing(store, "alice", "rhost:b", "b"), Refusal::None);
+    assert_int_equal(try_filing(store, "alice", "rhost:c", "c"), Refusal::None);
+    assert_int_equal(try_filing(store, "alice", "rhost:d", "d"), Refusal::UserFull);
+    // Three from the network leave the console its own three.
+    assert_int_equal(try_filing(store, "alice", "tty:tty1"), Refusal::None);
+    assert_int_equal(try_filing(store, "alice", "tty:tty1"), Refusal::AlreadyFiledHere);
+    assert_int_equal(try_filing(store, "alice", "uid:1001"), Refusal::None);
+    assert_int_equal(try_filing(store, "alice", "tty:tty2"), Refusal::None);
+    assert_int_equal(try_filing(store, "alice", "tty:tty3"), Refusal::UserFull);
+    assert_int_equal(ok_value(store.list_requests({"open", "alice"}, at(kT0))).size(), 6);
+}
+
+void a_source_and_everyone_together_are_capped_across_names(void**) {
+    StoreDir d;
+    Store store = d.open();
+    const RequestCaps caps{3, 2, 4};
+    assert_int_equal(try_filing(store, "n1", "rhost:x", "x", caps), Refusal::None);
+    assert_int_equal(try_filing(store, "n2", "rhost:x", "x", caps), Refusal::None);
+    assert_int_equal(try_filing(store, "n3", "rhost:x", "x", caps), Refusal::SourceFull);
+    assert_int_equal(try_filing(store, "n3", "rhost:y", "y", caps), Refusal::None);
+    assert_int_equal(try_filing(store, "n4", "tty:tty1", "", caps), Refusal::None);
+    assert_int_equal(try_filing(store, "n5", "tty:tty2", "", caps), Refusal::AllFull);
+    // An answered request makes room again.
+    const auto open = ok_value(store.list_requests({"open", "n1"}, at(kT0)));
+    assert_true(store.deny_request(open.front().id, "uid:0 (root)", "spam", at(kT0)).ok());
+    assert_int_equal(try_filing(store, "n5", "tty:tty2", "", caps), Refusal::None);
+    assert_int_equal(try_filing(store, "n6", "rhost:x", "x", caps), Refusal::AllFull);
 }
 
 void a_taken_id_is_drawn_again(void**) {
@@ -76,8 +125,8 @@ void a_taken_id_is_drawn_again(void**) {
     Store store = d.open();
     file(store, "alice", kAlice, "AAAAA1");
     const Filing filing =
-        ok_value(store.file_request(request_for("bob", kBob), at(kT0), 3, kWeek, ids({"AAAAA1", "CCCCC1"})));
-    assert_true(filing.filed);
+        ok_value(store.file_request(request_for("bob", kBob), at(kT0), kCaps, kWeek, ids({"AAAAA1", "CCCCC1"})));
+    assert_true(filing.filed());
     assert_string_equal(filing.id.c_str(), "CCCCC1");
     assert_string_equal(ok_value(store.find_request("AAAAA1", at(kT0))).user.c_str(), "alice");
 }
@@ -198,6 +247,8 @@ void fifty_racing_uses_of_one_code_consume_it_once(void**) {
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(filing_stores_the_request_and_caps_open_ones_per_name),
+        cmocka_unit_test(a_name_is_capped_per_source_and_apart_for_the_network),
+        cmocka_unit_test(a_source_and_everyone_together_are_capped_across_names),
         cmocka_unit_test(a_taken_id_is_drawn_again),
         cmocka_unit_test(an_approval_code_works_once_for_its_account_only),
         cmocka_unit_test(approval_must_name_the_requests_account),
