@@ -164,12 +164,14 @@ Result<TemporaryPassword> AdminService::reset_password(const Administrator& admi
                                                                                                  entry->password_hash)});
     if (!intent)
         return refused(admin, user, "password.reset", intent.error());
-    if (auto written = services_.shadow.set_password_hash(user, hash->view(), days_since_epoch(),
-                                                          ShadowFile::NextLogin::MustChangePassword);
-        !written) {
+    const auto written = services_.shadow.set_password_hash(user, hash->view(), days_since_epoch(),
+                                                            ShadowFile::NextLogin::MustChangePassword);
+    if (!written) {
         drop_rotation(services_, *intent);
         return refused(admin, user, "password.reset", written.error());
     }
+    if (written->unsynced)
+        (void)record(admin, user, "password.sync", "error", written->unsynced->message);
     // The replaced password joins the history; the reset stands either way.
     if (auto kept = remember_replaced_password(services_.store, policy->password, user, *uid, entry->password_hash,
                                                services_.clock().wall_us / 1000000);

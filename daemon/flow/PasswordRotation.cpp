@@ -80,10 +80,13 @@ Result<NewHash> write_new_hash(const FlowJobContext& job, const IdentityProof& p
                                                  replaced_hash_to_remember(job.policy->password, entry->password_hash)});
     if (!intent)
         return intent.error();
-    if (auto written = job.services.shadow.set_password_hash(job.user, hash->view(), days_since_epoch()); !written) {
+    const auto written = job.services.shadow.set_password_hash(job.user, hash->view(), days_since_epoch());
+    if (!written) {
         drop_rotation(job.services, *intent);
         return written.error();
     }
+    if (written->unsynced)
+        (void)job.record("password.sync", "error", written->unsynced->message);
     remember_replaced(job, account_uid, entry->password_hash);
     return NewHash{std::move(*intent), std::nullopt};
 }

@@ -178,27 +178,34 @@ public:
     Rewrite(const Rewrite&) = delete;
     Rewrite& operator=(const Rewrite&) = delete;
 
-    // Steps in order; each returns Io naming itself on failure.
-    Result<void> replace_with(std::string_view content, const struct stat& like) {
+    // Steps in order; each returns Io naming itself on failure, but for the
+    // directory's sync: the rename has replaced the file by then.
+    Result<ShadowFile::Written> replace_with(std::string_view content, const struct stat& like) {
         UniqueFd fd;
         if (auto r = step("create-temp", [&] { return create_temp(fd); }); !r)
-            return r;
+            return r.error();
         if (auto r = step("set-owner", [&] { return set_owner(fd.get(), like); }); !r)
-            return r;
+            return r.error();
         if (auto r = step("set-label", [&] { return set_label(fd.get()); }); !r)
-            return r;
+            return r.error();
         if (auto r = step("write", [&] { return write_all(fd.get(), content, temp_); }); !r)
-            return r;
+            return r.error();
         if (auto r = step("fsync", [&] { return sys(fsync(fd.get()), "fsync"); }); !r)
-            return r;
+            return r.error();
         if (auto r = step("close", [&] { return sys(fd.close(), "close"); }); !r)
-            return r;
+            return r.error();
         if (auto r = step("verify", [&] { return verify(content); }); !r)
-            return r;
+            return r.error();
         if (auto r = step("rename", [&] { return sys(rename(temp_.c_str(), target_.c_str()), "rename"); }); !r)
-            return r;
+            return r.error();
         temp_.clear();
-        return step("fsync-dir", [&] { return sync_directory(); });
+        ShadowFile::Written written;
+        if (auto r = step("fsync-dir", [&] { return sync_directory(); }); !r) {
+            if (crashed_)
+                return r.error();
+            written.unsynced = r.error();
+        }
+        return written;
     }
 
 private:
@@ -207,6 +214,10 @@ private:
         if (options_.before_step && !options_.before_step(label_ + ":" + std::string(name))) {
             crashed_ = true;
             return make_error(ErrorCode::Io, "stopped before " + std::string(name) + " (fault injection)");
+        }
+        if (options_.fail_step && options_.fail_step(label_ + ":" + std::string(name))) {
+            errno = EIO;
+            return io_error(name == "fsync-dir" ? target_.parent_path() : temp_, name);
         }
         return action();
     }
@@ -303,12 +314,12 @@ Result<ShadowEntry> ShadowFile::find(std::string_view user) const {
     return find_shadow_entry(contents->text, user);
 }
 
-Result<void> ShadowFile::set_password_hash(std::string_view user, std::string_view new_hash, long today,
-                                           NextLogin next_login) {
+Result<ShadowFile::Written> ShadowFile::set_password_hash(std::string_view user, std::string_view new_hash,
+                                                         long today, NextLogin next_login) {
     if (auto valid = validate_shadow_field("the user name", user); !valid)
-        return valid;
+        return valid.error();
     if (auto valid = validate_shadow_field("the password hash", new_hash); !valid)
-        return valid;
+        return valid.error();
 
     auto lock = PasswordDatabaseLock::acquire(options_.lock_path, options_.lock_timeout);
     if (!lock)
@@ -331,9 +342,13 @@ Result<void> ShadowFile::set_password_hash(std::string_view user, std::string_vi
         return updated.error();
 
     // The backup first, as shadow-utils keeps it: the previous file, whole.
+    // An unsynced backup stops here too: nothing has changed the shadow file.
     const fs::path backup = options_.path.string() + "-";
-    if (auto saved = Rewrite(options_, "backup", backup).replace_with(old->text, old->st); !saved)
-        return saved;
+    auto saved = Rewrite(options_, "backup", backup).replace_with(old->text, old->st);
+    if (!saved)
+        return saved.error();
+    if (saved->unsynced)
+        return *saved->unsynced;
     return Rewrite(options_, "shadow", options_.path).replace_with(*updated, old->st);
 }
 

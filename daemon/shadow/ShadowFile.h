@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string_view>
 
 #include "common/Result.h"
@@ -33,6 +34,18 @@ public:
         // Crash-safety tests only: called before each step of a rewrite with
         // its name; returning false stops there as a crash would (no cleanup).
         std::function<bool(std::string_view step)> before_step;
+        // Fault tests only: a step for which this returns true fails as its
+        // system call would, with EIO.
+        std::function<bool(std::string_view step)> fail_step;
+    };
+
+    // A password set: the new file is in place and in use. `unsynced` says
+    // why the directory could not be synced after the rename: the change
+    // stands, but a crash before the kernel writes the directory back may
+    // bring the old file back (the rotation's intent settles that at the
+    // next start).
+    struct Written {
+        std::optional<Error> unsynced;
     };
 
     ShadowFile() : ShadowFile(Options{}) {}
@@ -52,8 +65,8 @@ public:
     // expiry that lands meanwhile wins); a new hash weaker than the current
     // one (Unavailable: the password changed meanwhile); names or hashes that
     // could break the file. Unavailable when the lock stays taken.
-    Result<void> set_password_hash(std::string_view user, std::string_view new_hash, long today,
-                                   NextLogin next_login = NextLogin::UsePassword);
+    Result<Written> set_password_hash(std::string_view user, std::string_view new_hash, long today,
+                                      NextLogin next_login = NextLogin::UsePassword);
 
     // Under the lock, unlinks the temp files a crash mid-rewrite leaves
     // beside the shadow file (".shadow.recoveryd-XXXXXX" and

@@ -146,6 +146,25 @@ void a_rotation_that_fails_leaves_nothing_behind(void** state) {
     assert_string_equal(count_rows(w, "failed_checks", "scope = 'user' AND key = 'root'").c_str(), "2");
 }
 
+// The directory's sync fails after the rename: the new password is in
+// place and in use, so the person is told it changed, the follow-ups run,
+// and the failure is audited.
+void a_new_password_the_disk_may_lose_is_still_set_and_audited(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    Flow flow = recover_root(w);
+    ShadowFile::Options options;
+    options.path = w.shadow_path();
+    options.lock_path.clear();
+    options.fail_step = [](std::string_view step) { return step == "shadow:fsync-dir"; };
+    *w.shadow = ShadowFile(options);
+    const FlowReply done = step(flow, answers({kNewPassword, kNewPassword}));
+    assert_int_equal(static_cast<int>(done.state), static_cast<int>(FlowState::PasswordChanged));
+    assert_true(PasswordHasher::verify(Secret(kNewPassword), w.shadow->find("root")->password_hash));
+    assert_int_equal(audit_rows(w, "password.sync", "error"), 1);
+    assert_int_equal(audit_rows(w, "password.rotate", "ok"), 1);
+    assert_int_equal(audit_rows(w, "notice.add", "ok"), 1);
+}
+
 }  // namespace
 
 int main() {
@@ -155,6 +174,8 @@ int main() {
         cmocka_unit_test_setup_teardown(a_recovery_forgets_the_names_failed_checks_not_the_sources, set_up_follow_up,
                                         tear_down),
         cmocka_unit_test_setup_teardown(a_rotation_that_fails_leaves_nothing_behind, set_up_follow_up, tear_down),
+        cmocka_unit_test_setup_teardown(a_new_password_the_disk_may_lose_is_still_set_and_audited, set_up_follow_up,
+                                        tear_down),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

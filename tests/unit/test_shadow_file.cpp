@@ -80,7 +80,8 @@ struct ShadowDir {
     }
 };
 
-void assert_error(const Result<void>& result, ErrorCode code, const char* message) {
+template <typename T>
+void assert_error(const Result<T>& result, ErrorCode code, const char* message) {
     assert_false(result.ok());
     assert_int_equal(static_cast<int>(result.error().code), static_cast<int>(code));
     assert_string_equal(result.error().message.c_str(), message);
@@ -208,15 +209,16 @@ void labels_are_left_alone_where_selinux_is_off(void**) {
     assert_true(label_of(unlabelled.path).empty());
 }
 
-// A crash before any step leaves the old file or the new one, whole.
-void crash_at_any_step_leaves_a_whole_file(void**) {
-    const char* steps[] = {"backup:create-temp", "backup:set-owner", "backup:set-label", "backup:write",
+const char* const kSteps[] = {"backup:create-temp", "backup:set-owner", "backup:set-label", "backup:write",
                            "backup:fsync",       "backup:close",     "backup:verify",    "backup:rename",
                            "backup:fsync-dir",   "shadow:create-temp", "shadow:set-owner", "shadow:set-label",
                            "shadow:write",       "shadow:fsync",     "shadow:close",     "shadow:verify",
                            "shadow:rename",      "shadow:fsync-dir"};
+
+// A crash before any step leaves the old file or the new one, whole.
+void crash_at_any_step_leaves_a_whole_file(void**) {
     const std::string updated = expected_after("$6$new$newhash", 20500);
-    for (const char* crash_at : steps) {
+    for (const char* crash_at : kSteps) {
         ShadowDir d;
         bool reached = false;
         auto result = d.file([&](std::string_view step) {
@@ -231,6 +233,36 @@ void crash_at_any_step_leaves_a_whole_file(void**) {
         // Only a crash after the rename may show the new content.
         const bool renamed = std::string_view(crash_at) == "shadow:fsync-dir";
         assert_true((now == updated) == renamed);
+    }
+}
+
+// A step that fails (a full disk, an I/O error) before the rename reports
+// the password not set, leaves the old file and no temp file. The
+// directory's sync failing after the rename cannot undo it: the password
+// is set, and the caller is told the change may not survive a crash.
+void a_failed_step_says_whether_the_file_was_replaced(void**) {
+    const std::string updated = expected_after("$6$new$newhash", 20500);
+    for (const char* fail_at : kSteps) {
+        ShadowDir d;
+        ShadowFile::Options options;
+        options.path = d.path;
+        options.lock_path.clear();
+        options.copy_security_label = false;
+        options.fail_step = [&](std::string_view step) { return step == fail_at; };
+        const auto result = ShadowFile(options).set_password_hash("alice", "$6$new$newhash", 20500);
+        for (const std::string& name : d.names())
+            if (name != "shadow" && name != "shadow-")
+                fail_msg("a failure at %s left %s", fail_at, name.c_str());
+        if (std::string_view(fail_at) != "shadow:fsync-dir") {
+            if (result.ok())
+                fail_msg("a failure at %s reported the password set", fail_at);
+            assert_int_equal(static_cast<int>(result.error().code), static_cast<int>(ErrorCode::Io));
+            assert_string_equal(d.read().c_str(), kOriginal.c_str());
+            continue;
+        }
+        assert_true(result.ok() && result->unsynced);
+        assert_non_null(strstr(result->unsynced->message.c_str(), "fsync-dir failed"));
+        assert_string_equal(d.read().c_str(), updated.c_str());
     }
 }
 
@@ -436,7 +468,7 @@ void rewrites_from_two_threads_are_serialized(void**) {
     };
     ShadowFile a = d.locked_file(std::chrono::seconds(15), a_hook);
     ShadowFile b = d.locked_file(std::chrono::seconds(15), b_hook);
-    Result<void> a_result, b_result;
+    Result<ShadowFile::Written> a_result = make_error(ErrorCode::Internal, "not run"), b_result = a_result;
     std::thread a_thread([&] { a_result = a.set_password_hash("alice", "$6$fromA$hash", 20500); });
     {
         std::unique_lock<std::mutex> lock(mutex);
@@ -511,6 +543,7 @@ int main() {
         cmocka_unit_test(the_new_files_keep_the_shadow_files_label),
         cmocka_unit_test(labels_are_left_alone_where_selinux_is_off),
         cmocka_unit_test(crash_at_any_step_leaves_a_whole_file),
+        cmocka_unit_test(a_failed_step_says_whether_the_file_was_replaced),
         cmocka_unit_test(account_state_is_checked_again_under_the_lock),
         cmocka_unit_test(a_weaker_hash_than_the_current_one_is_refused),
         cmocka_unit_test(a_lock_held_by_another_program_makes_the_rewrite_fail_cleanly),
