@@ -143,6 +143,23 @@ void reset_sets_a_temporary_password_that_must_be_changed(void** state) {
     assert_true(PasswordHasher::verify(Secret(kOldPassword), (*history)[0].view()));
 }
 
+// /etc cannot be synced after the rename: the temporary password is in
+// place, so the administrator gets it, and the failure is on record.
+void a_reset_the_disk_may_lose_still_gives_the_password(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    ShadowFile::Options options;
+    options.path = w.shadow_path();
+    options.lock_path.clear();
+    options.fail_step = [](std::string_view step) { return step == "shadow:fsync-dir"; };
+    *w.shadow = ShadowFile(options);
+    AdminService admin = service(w);
+    auto reset = admin.reset_password(kRoot, "root");
+    assert_true(reset.ok() && reset->reset);
+    assert_true(PasswordHasher::verify(reset->password, w.shadow->find("root")->password_hash));
+    assert_int_equal(audit_rows(w, "password.sync", "uid:0 (root)"), 1);
+    assert_int_equal(audit_rows(w, "password.reset", "uid:0 (root)"), 1);
+}
+
 // The owner sees at their next login that an administrator reset their
 // password; the reset goes to the bus layer for the notify hook. The
 // pam_faillock tally is left to `unlock`.
@@ -339,6 +356,7 @@ int main() {
         cmocka_unit_test_setup_teardown(approval_gives_a_one_time_code_for_that_request, set_up, tear_down),
         cmocka_unit_test_setup_teardown(approval_refused_for_accounts_that_may_not_recover, set_up, tear_down),
         cmocka_unit_test_setup_teardown(reset_sets_a_temporary_password_that_must_be_changed, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(a_reset_the_disk_may_lose_still_gives_the_password, set_up, tear_down),
         cmocka_unit_test_setup_teardown(reset_leaves_the_owner_a_notice, set_up, tear_down),
         cmocka_unit_test_setup_teardown(reset_refused_for_a_locked_or_excluded_account, set_up, tear_down),
         cmocka_unit_test_setup_teardown(a_reset_whose_audit_row_failed_is_audited_at_the_next_start, set_up,
