@@ -153,8 +153,9 @@ int serve(Policy loaded) {
     if (!server)
         return fail(server.error().message);
     if (settled)
-        for (const PasswordReset& reset : settled->made)
-            (*server)->announce_reset(reset);  // the notify hook the interrupted change did not run
+        for (const auto* resets : {&settled->made, &settled->maybe_made})
+            for (const PasswordReset& reset : *resets)
+                (*server)->announce_reset(reset);  // the notify hook the interrupted change did not run
     // A signal that came during the start-up waits, blocked, until these.
     for (const int sig : {SIGTERM, SIGINT})
         if (sd_event_add_signal(raw_event, nullptr, sig, on_stop_signal, server->get()) < 0)

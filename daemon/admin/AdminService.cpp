@@ -159,7 +159,7 @@ Result<TemporaryPassword> AdminService::reset_password(const Administrator& admi
         return refused(admin, user, "password.reset", hash.error());
     const auto success = audit_row(admin, user, "password.reset", "ok",
                                    "temporary password; change required at next login");
-    const auto intent = note_rotation(services_, success, *uid, hash->view(),
+    const auto intent = note_rotation(services_, success, *uid, hash->view(), entry->password_hash,
                                       RotationFollowUp{admin.name, {}, replaced_hash_to_remember(policy->password,
                                                                                                  entry->password_hash)});
     if (!intent)

@@ -76,7 +76,7 @@ Result<NewHash> write_new_hash(const FlowJobContext& job, const IdentityProof& p
     if (!hash)
         return hash.error();
     auto intent = note_rotation(job.services, job.audit_row("password.rotate", "ok"), account_uid, hash->view(),
-                                RotationFollowUp{{}, proof.request_id,
+                                entry->password_hash, RotationFollowUp{{}, proof.request_id,
                                                  replaced_hash_to_remember(job.policy->password, entry->password_hash)});
     if (!intent)
         return intent.error();

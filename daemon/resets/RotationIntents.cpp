@@ -19,13 +19,23 @@ Digest hash_digest(const Services& services, std::string_view user, std::string_
     return services.key.keyed_hash({"rotation-intent", user, hash});
 }
 
-// Whether /etc/shadow now holds the hash the intent was noted for.
-Result<bool> was_written(const Services& services, const RotationIntent& intent) {
+// What /etc/shadow now holds for the intent's account.
+enum class Found {
+    NewHash,       // the change was made
+    ReplacedHash,  // it was not (or the intent predates schema 011 and the file holds anything else)
+    Neither,       // changed since by something else, or the account is gone
+};
+
+Result<Found> what_shadow_holds(const Services& services, const RotationIntent& intent) {
     const auto entry = services.shadow.find(intent.row.target_user);
-    if (!entry)
-        return entry.error().code == ErrorCode::NotFound ? Result<bool>(false) : Result<bool>(entry.error());
-    return digests_equal(hash_digest(services, intent.row.target_user, entry->password_hash),
-                         intent.new_hash_digest);
+    if (!entry && entry.error().code != ErrorCode::NotFound)
+        return entry.error();
+    const auto digest = entry ? hash_digest(services, intent.row.target_user, entry->password_hash) : Digest{};
+    if (entry && digests_equal(digest, intent.new_hash_digest))
+        return Found::NewHash;
+    if (!intent.replaced_hash_digest || (entry && digests_equal(digest, *intent.replaced_hash_digest)))
+        return Found::ReplacedHash;
+    return Found::Neither;
 }
 
 // LOCK_SH or LOCK_EX, LOCK_NB allowed.
@@ -95,26 +105,43 @@ void remember_replaced(Services& services, const RotationIntent& intent) {
 }
 
 // Audits an intent not recorded by what /etc/shadow holds: an "ok" row
-// marks it recorded, an "error" row deletes it. Whether it was made.
-Result<bool> record_outcome(Services& services, const RotationIntent& intent) {
-    const auto written = was_written(services, intent);
-    if (!written)
-        return written.error();
-    if (*written)
+// marks it recorded, an "error" row deletes it.
+Result<Found> record_outcome(Services& services, const RotationIntent& intent) {
+    const auto found = what_shadow_holds(services, intent);
+    if (!found)
+        return found.error();
+    if (*found == Found::NewHash)
         remember_replaced(services, intent);
-    const AuditRecord row =
-        row_about(intent, intent.row.action, *written ? "ok" : "error",
-                  *written ? "found in /etc/shadow at the next start: recoveryd stopped before it recorded the change"
-                           : "interrupted: recoveryd stopped before /etc/shadow held the new password");
+    const char* detail =
+        *found == Found::NewHash
+            ? "found in /etc/shadow at the next start: recoveryd stopped before it recorded the change"
+        : *found == Found::ReplacedHash
+            ? "interrupted: recoveryd stopped before /etc/shadow held the new password"
+            : "unknown: at the next start /etc/shadow held neither the new password nor the one it replaced "
+              "(changed since by something else, or the account is gone); the owner is told, as it may have been "
+              "made";
+    const AuditRecord row = row_about(intent, intent.row.action, *found == Found::NewHash ? "ok" : "error", detail);
     if (auto recorded = services.audit.record(row, intent.id); !recorded)
         return recorded.error();
-    return *written;
+    return *found;
+}
+
+// The owner's notice of a change that may have been made; the intent is
+// gone with its row already.
+void tell_owner(Services& services, const RotationIntent& intent, const PasswordReset& reset) {
+    OwnerNotices notices(services.store, services.notice_markers);
+    const auto left = notices.leave(reset);
+    AuditRecord row = row_about(intent, "notice.add", left ? "ok" : "error",
+                                left ? "shown at the next login; done by the next start of recoveryd"
+                                     : left.error().message);
+    (void)services.audit.record(std::move(row));
 }
 
 }  // namespace
 
 Result<NotedRotation> note_rotation(const Services& services, const AuditRecord& success, std::int64_t uid,
-                                    std::string_view new_hash, RotationFollowUp follow_up) {
+                                    std::string_view new_hash, std::string_view replaced_hash,
+                                    RotationFollowUp follow_up) {
     auto lock = take_lock(services, LOCK_SH);
     if (!lock)
         return lock.error();
@@ -125,7 +152,8 @@ Result<NotedRotation> note_rotation(const Services& services, const AuditRecord&
                           std::move(follow_up.admin),
                           std::move(follow_up.request_id),
                           false,
-                          std::move(follow_up.replaced_hash)};
+                          std::move(follow_up.replaced_hash),
+                          hash_digest(services, success.target_user, replaced_hash)};
     intent.row.time = services.clock().wall_us / 1000000;
     auto id = services.store.add_rotation_intent(intent);
     if (!id)
@@ -146,14 +174,17 @@ Result<SettledRotations> settle_interrupted_rotations(Services& services) {
         return intents.error();
     SettledRotations settled;
     for (const RotationIntent& intent : *intents) {
-        const auto made = intent.recorded ? Result<bool>(true) : record_outcome(services, intent);
-        if (!made)
-            return made.error();
+        const auto found = intent.recorded ? Result<Found>(Found::NewHash) : record_outcome(services, intent);
+        if (!found)
+            return found.error();
         ++settled.count;
-        if (!*made)
-            continue;
-        settled.made.push_back(reset_of(intent));
-        follow_up(services, intent, settled.made.back());
+        if (*found == Found::NewHash) {
+            settled.made.push_back(reset_of(intent));
+            follow_up(services, intent, settled.made.back());
+        } else if (*found == Found::Neither) {
+            settled.maybe_made.push_back(reset_of(intent));
+            tell_owner(services, intent, settled.maybe_made.back());
+        }
     }
     return settled;
 }

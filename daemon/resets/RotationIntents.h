@@ -45,10 +45,12 @@ struct RotationFollowUp {
 
 // `success` is the audit row the caller will write when the rewrite worked
 // (its outcome and detail are not kept); its action says the way:
-// password.rotate a recovery, password.reset an administrator's. Nothing may
-// be rewritten when this fails.
+// password.rotate a recovery, password.reset an administrator's.
+// `replaced_hash` is the hash the caller read and means to replace (kept as
+// a keyed digest). Nothing may be rewritten when this fails.
 Result<NotedRotation> note_rotation(const Services& services, const AuditRecord& success, std::int64_t uid,
-                                    std::string_view new_hash, RotationFollowUp follow_up = {});
+                                    std::string_view new_hash, std::string_view replaced_hash,
+                                    RotationFollowUp follow_up = {});
 
 // The rewrite failed and /etc/shadow did not change: the intent goes. Best
 // effort: one left behind is settled at the next start all the same.
@@ -60,13 +62,22 @@ struct SettledRotations {
     // reset (ResetFollowUp.h), as at the time it was noted, but for the
     // notify hook: that is the caller's, once it serves (Announcer).
     std::vector<PasswordReset> made;
+    // Changes found neither made nor not made: /etc/shadow holds neither
+    // the new hash nor the replaced one. Each left its owner's notice, and
+    // the caller runs the notify hook as for `made`.
+    std::vector<PasswordReset> maybe_made;
 };
 
 // At start, before serving: each intent left not recorded gets its audit
-// row ("ok" when /etc/shadow holds the new hash, "error" when it does not,
-// and then it goes), and a change found made its replaced hash remembered
-// (the writer does that before the row); a change found made or recorded
-// is followed up, which ends its intent. Unavailable while another
+// row by what /etc/shadow holds: "ok" for the new hash; "error" for the
+// replaced one, or for neither (changed since by something else), and then
+// it goes. A change found made gets its replaced hash remembered (the
+// writer does that before the row); one found made or recorded is followed
+// up, which ends its intent. One found neither may have been made before
+// the later change: its owner is told (notice, notify hook), since someone
+// passed the identity check and reached the rewrite, but nothing a made
+// change grants is done (no tally or failed checks cleared, no request
+// completed). Unavailable while another
 // instance is between a note and the end of its follow-ups (the intents
 // stay for a later start).
 Result<SettledRotations> settle_interrupted_rotations(Services& services);

@@ -40,9 +40,12 @@ Statement& Statement::bind(int index, std::int64_t value) {
 }
 
 Statement& Statement::bind(int index, std::span<const std::uint8_t> blob) {
+    // An empty span may have no data pointer, which SQLite binds as NULL:
+    // an empty blob is a blob.
     if (bind_error_ == SQLITE_OK)
-        bind_error_ = sqlite3_bind_blob(statement_.get(), index, blob.data(), static_cast<int>(blob.size()),
-                                        SQLITE_TRANSIENT);
+        bind_error_ = blob.empty() ? sqlite3_bind_zeroblob(statement_.get(), index, 0)
+                                   : sqlite3_bind_blob(statement_.get(), index, blob.data(),
+                                                       static_cast<int>(blob.size()), SQLITE_TRANSIENT);
     return *this;
 }
 

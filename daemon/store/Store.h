@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,6 +85,7 @@ struct RotationIntent {
     std::string request_id{};  // canonical; the request whose approval code was used, if any
     bool recorded = false;     // the success row is written; its follow-ups may not all be
     Secret replaced_hash{};    // the hash it replaces, when the password history keeps it
+    std::optional<Digest> replaced_hash_digest{};  // keyed; none for intents noted before schema 011
 };
 
 // Which audit rows to list; the newest `limit` that match, oldest first.

@@ -1,5 +1,6 @@
 // The Store's part for rotation intents (schema/007_rotation_intents.sql,
-// 008_rotation_intent_follow_ups.sql, 009_rotation_intent_recorded.sql).
+// 008_rotation_intent_follow_ups.sql, 009_rotation_intent_recorded.sql,
+// 011_rotation_intent_replaced_digest.sql).
 // Every method holds the store's mutex for its whole transaction, like the
 // rest of the Store.
 
@@ -29,13 +30,15 @@ Result<std::int64_t> Store::add_rotation_intent(const RotationIntent& intent) {
     std::lock_guard lock(*mutex_);
     auto insert = db_.prepare(
         "INSERT INTO rotation_intents (noted_at, action, actor, target_user, uid, new_hash_digest, service, tty,"
-        " rhost, ruser, app_uid, login_uid, admin, request_id, replaced_hash)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id");
+        " rhost, ruser, app_uid, login_uid, admin, request_id, replaced_hash, replaced_hash_digest)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) RETURNING id");
     if (insert) {
         insert->bind(1, row.time).bind(2, row.action).bind(3, row.actor).bind(4, row.target_user);
         insert->bind(5, intent.uid).bind(6, bytes(intent.new_hash_digest)).bind(7, row.service).bind(8, row.tty);
         insert->bind(9, row.rhost).bind(10, row.ruser).bind(11, row.app_uid).bind(12, row.login_uid);
         insert->bind(13, intent.admin).bind(14, intent.request_id).bind(15, intent.replaced_hash.view());
+        insert->bind(16, intent.replaced_hash_digest ? bytes(*intent.replaced_hash_digest)
+                                                     : std::span<const std::uint8_t>());
     }
     auto id = single_int(std::move(insert));
     if (!id)
@@ -66,7 +69,8 @@ Result<std::vector<RotationIntent>> Store::rotation_intents() {
     std::lock_guard lock(*mutex_);
     auto select = db_.prepare(
         "SELECT id, noted_at, action, actor, target_user, uid, new_hash_digest, service, tty, rhost, ruser,"
-        " app_uid, login_uid, admin, request_id, recorded, replaced_hash FROM rotation_intents ORDER BY id");
+        " app_uid, login_uid, admin, request_id, recorded, replaced_hash, replaced_hash_digest"
+        " FROM rotation_intents ORDER BY id");
     if (!select)
         return select.error();
     std::vector<RotationIntent> intents;
@@ -94,6 +98,8 @@ Result<std::vector<RotationIntent>> Store::rotation_intents() {
         intent.request_id = select->column_text(14);
         intent.recorded = select->column_int64(15) != 0;
         intent.replaced_hash = Secret(select->column_view(16));  // no std::string copy to wipe
+        if (const auto digest = select->column_blob(17); !digest.empty())
+            intent.replaced_hash_digest = to_digest(digest);
         intents.push_back(std::move(intent));
     }
 }

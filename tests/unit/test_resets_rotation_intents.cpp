@@ -30,6 +30,12 @@ std::string new_hash(World& w) {
     return std::string(hash->view());
 }
 
+std::string root_hash(World& w) {
+    auto entry = w.shadow->find("root");
+    assert_true(entry.ok());
+    return std::string(std::string_view(entry->password_hash));
+}
+
 std::vector<AuditRow> audit(World& w) {
     auto rows = w.store->list_audit(1000);
     assert_true(rows.ok());
@@ -67,6 +73,16 @@ bool has_notice(World& w, std::int64_t uid) {
     return *has;
 }
 
+// A failed identity check of root's on record, which only a change found
+// made clears.
+void fail_earlier_as_root(World& w) {
+    const FailureLimit limit{10, std::chrono::hours(1), std::chrono::hours(1)};
+    w.policy.attempt_limits = AttemptLimits{limit, limit, limit, std::chrono::hours(1)};
+    w.apply_policy();
+    const auto now = std::to_string(w.services->clock().wall_us);
+    run_sql(w, "INSERT INTO failed_checks VALUES ('user', 'root', " + now + ")");
+}
+
 // Follows up a recovery of root as the flow does, ending `intent`.
 void follow_up(World& w, std::int64_t intent) {
     PasswordReset reset;
@@ -85,7 +101,7 @@ void follow_up(World& w, std::int64_t intent) {
 // Notes and makes a change of root's password and writes its success row.
 NotedRotation change_and_record(World& w) {
     const std::string hash = new_hash(w);
-    auto intent = note_rotation(*w.services, success_row(), 0, hash);
+    auto intent = note_rotation(*w.services, success_row(), 0, hash, root_hash(w));
     assert_true(intent.ok());
     assert_true(w.shadow->set_password_hash("root", hash, 20500).ok());
     assert_true(w.audit->record(success_row(), intent->id).ok());
@@ -99,7 +115,7 @@ NotedRotation change_and_record(World& w) {
 void a_change_cut_off_before_its_audit_row_is_audited_at_start(void** state) {
     auto& w = *static_cast<World*>(*state);
     const std::string hash = new_hash(w);
-    auto intent = note_rotation(*w.services, success_row(), 0, hash);
+    auto intent = note_rotation(*w.services, success_row(), 0, hash, root_hash(w));
     assert_true(intent.ok());
     assert_true(w.shadow->set_password_hash("root", hash, 20500).ok());
     intent->lock.close();  // recoveryd stopped: the audit row never came
@@ -134,7 +150,7 @@ std::string note_with_history(World& w, const std::string& hash, NotedRotation& 
     w.policy.password.remember_last = 5;
     const auto policy = w.apply_policy();
     const std::string replaced(std::string_view(w.shadow->find("root")->password_hash));
-    auto intent = note_rotation(*w.services, success_row(), 0, hash,
+    auto intent = note_rotation(*w.services, success_row(), 0, hash, replaced,
                                 RotationFollowUp{{}, {}, replaced_hash_to_remember(policy->password, replaced)});
     assert_true(intent.ok());
     noted = std::move(*intent);
@@ -211,7 +227,7 @@ void an_intents_replaced_hash_leaves_the_store_with_it(void** state) {
 void a_change_cut_off_before_the_rewrite_is_audited_as_not_made(void** state) {
     auto& w = *static_cast<World*>(*state);
     const std::string before = read_file(w.shadow_path());
-    assert_true(note_rotation(*w.services, success_row(), 0, new_hash(w)).ok());  // and stopped
+    assert_true(note_rotation(*w.services, success_row(), 0, new_hash(w), root_hash(w)).ok());  // and stopped
     std::vector<PasswordReset> made;
     const auto rows = settle(w, 1, &made);
     assert_int_equal(rows.size(), 1);  // nothing follows a change not made
@@ -221,6 +237,45 @@ void a_change_cut_off_before_the_rewrite_is_audited_as_not_made(void** state) {
     assert_true(rows[0].record.detail.find("interrupted") != std::string::npos);
     assert_string_equal(read_file(w.shadow_path()).c_str(), before.c_str());
     assert_int_equal(intents_left(w), 0);
+}
+
+// recoveryd stopped around the rewrite, and before the next start the
+// password changed again (passwd, chpasswd): /etc/shadow holds neither the
+// new hash nor the replaced one. Whether recoveryd's change came first is
+// unknown; the owner is told, and nothing a made change grants is done.
+void a_change_overtaken_by_another_is_audited_as_unknown_and_told(void** state) {
+    auto& w = *static_cast<World*>(*state);
+    fail_earlier_as_root(w);
+    auto intent = note_rotation(*w.services, success_row(), 0, new_hash(w), root_hash(w));
+    assert_true(intent.ok());
+    intent->lock.close();  // stopped
+    const auto other = w.hasher->hash(Secret("another password, set by passwd"), "");
+    assert_true(w.shadow->set_password_hash("root", other->view(), 20501).ok());
+    SettledRotations settled = *settle_interrupted_rotations(*w.services);
+    assert_int_equal(settled.count, 1);
+    assert_true(settled.made.empty());
+    assert_int_equal(settled.maybe_made.size(), 1);
+    assert_string_equal(settled.maybe_made[0].user.c_str(), "root");
+    const auto rows = audit(w);
+    assert_int_equal(rows.size(), 2);
+    assert_string_equal(rows[0].record.action.c_str(), "password.rotate");
+    assert_string_equal(rows[0].record.outcome.c_str(), "error");
+    assert_true(rows[0].record.detail.find("unknown") != std::string::npos);
+    assert_string_equal(rows[1].record.action.c_str(), "notice.add");
+    assert_string_equal(rows[1].record.outcome.c_str(), "ok");
+    assert_int_equal(notices_of_root(w), 1);
+    assert_string_equal(count_rows(w, "failed_checks", "key = 'root'").c_str(), "1");
+    assert_int_equal(intents_left(w), 0);
+
+    // An intent noted before schema 011 has no digest of the replaced hash:
+    // as before, anything but the new hash reads as not made.
+    intent = note_rotation(*w.services, success_row(), 0, new_hash(w), root_hash(w));
+    intent->lock.close();
+    run_sql(w, "UPDATE rotation_intents SET replaced_hash_digest = x''");
+    assert_true(w.shadow->set_password_hash("root", new_hash(w), 20502).ok());
+    settled = *settle_interrupted_rotations(*w.services);
+    assert_true(settled.made.empty() && settled.maybe_made.empty());
+    assert_true(audit(w).back().record.detail.find("interrupted") != std::string::npos);
 }
 
 // The success row marks its intent recorded in the same transaction, once;
@@ -279,7 +334,7 @@ void a_notice_that_cannot_be_stored_still_ends_the_intent(void** state) {
 // A rewrite that failed drops its intent: nothing to audit twice.
 void a_dropped_intent_is_not_settled(void** state) {
     auto& w = *static_cast<World*>(*state);
-    auto intent = note_rotation(*w.services, success_row(), 0, new_hash(w));
+    auto intent = note_rotation(*w.services, success_row(), 0, new_hash(w), root_hash(w));
     assert_true(intent.ok());
     drop_rotation(*w.services, *intent);
     intent->lock.close();
@@ -291,7 +346,7 @@ void a_dropped_intent_is_not_settled(void** state) {
 void a_start_leaves_the_intent_of_a_rewrite_in_progress(void** state) {
     auto& w = *static_cast<World*>(*state);
     const std::string hash = new_hash(w);
-    auto intent = note_rotation(*w.services, success_row(), 0, hash);
+    auto intent = note_rotation(*w.services, success_row(), 0, hash, root_hash(w));
     assert_true(intent.ok());
     auto busy = settle_interrupted_rotations(*w.services);
     assert_false(busy.ok());
@@ -313,6 +368,8 @@ int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_change_cut_off_before_its_audit_row_is_audited_at_start, set_up, tear_down),
         cmocka_unit_test_setup_teardown(a_change_cut_off_before_the_rewrite_is_audited_as_not_made, set_up,
+                                        tear_down),
+        cmocka_unit_test_setup_teardown(a_change_overtaken_by_another_is_audited_as_unknown_and_told, set_up,
                                         tear_down),
         cmocka_unit_test_setup_teardown(the_success_row_records_its_intent_and_the_notice_ends_it, set_up,
                                         tear_down),
