@@ -60,15 +60,23 @@ int AccountObject::on_get_status(sd_bus_message* message, void* userdata, sd_bus
         auto caller = authorize_account(message);
         if (!caller)
             return reply_with_error(error, caller.error());
+        const uid_t uid = caller->uid;
+        if (!self.calls_out_.start(uid))
+            return reply_with_error(error, too_many_calls());
         const PendingCall call(message);
         auto submitted = self.workers_.run<AccountStatus>(
-            [&accounts = self.accounts_, uid = caller->uid] { return accounts.status(uid); },
-            [call](Result<AccountStatus> status) {
+            [&accounts = self.accounts_, uid] { return accounts.status(uid); },
+            [&self, call, uid](Result<AccountStatus> status) {
+                self.calls_out_.done(uid);
                 if (!status)
                     return call.fail(status.error());
                 (void)reply_status(call.get(), *status);
             });
-        return submitted ? 1 : reply_with_error(error, submitted.error());
+        if (!submitted) {
+            self.calls_out_.done(uid);
+            return reply_with_error(error, submitted.error());
+        }
+        return 1;
     });
 }
 

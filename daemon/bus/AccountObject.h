@@ -1,7 +1,8 @@
 #pragma once
 // The Account interface on /io/recoveryd/Recovery1: any local user, on their
 // own account. Handlers authorize, validate, and hand the work (which may
-// block) to the workers; at most one password check per uid is in flight.
+// block) to the workers; a caller has at most kMaxCallsPerCaller calls out,
+// and at most one password check per uid is in flight.
 
 #include <set>
 #include <sys/types.h>
@@ -10,6 +11,7 @@
 #include "common/SdBus.h"
 #include "daemon/Services.h"
 #include "daemon/account/AccountService.h"
+#include "daemon/bus/CallsPerCaller.h"
 #include "daemon/workers/WorkerPool.h"
 
 namespace recoveryd {
@@ -25,6 +27,7 @@ private:
 
     AccountService accounts_;
     WorkerPool& workers_;
+    CallsPerCaller calls_out_{kMaxCallsPerCaller};
     std::set<uid_t> checking_password_;  // uids with a password check in flight
     BusSlotPtr slot_;
 };

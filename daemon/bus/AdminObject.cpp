@@ -121,11 +121,8 @@ int AdminObject::submit(sd_bus_message* message, sd_bus_error* error, WorkerPool
         return reply_with_error(error, caller.error());
     const uid_t uid = caller->uid;
     // Counted from here until the completion (or a failed submit) gives it back.
-    if (uid != 0 && calls_out_[uid]++ >= kMaxCallsPerCaller) {
-        call_done(uid);
-        return reply_with_error(error, make_error(ErrorCode::Unavailable,
-                                                  "too many of your calls are in progress; try again later"));
-    }
+    if (!calls_out_.start(uid))
+        return reply_with_error(error, too_many_calls());
     const PendingCall call(message);
     auto submitted = lane.run<T>(
         [&admin = admin_, uid, work = std::move(work)]() -> Result<T> {
@@ -135,24 +132,17 @@ int AdminObject::submit(sd_bus_message* message, sd_bus_error* error, WorkerPool
             return work(admin, *administrator);
         },
         [this, uid, call, reply = std::move(reply)](Result<T> result) {
-            call_done(uid);
+            calls_out_.done(uid);
             if (!result)
                 return call.fail(result.error());
             if (reply(call.get(), *result) < 0)
                 call.fail(make_error(ErrorCode::Internal, "could not send the reply"));
         });
     if (!submitted) {
-        call_done(uid);
+        calls_out_.done(uid);
         return reply_with_error(error, submitted.error());
     }
     return 1;
-}
-
-void AdminObject::call_done(uid_t uid) {
-    if (uid == 0)
-        return;
-    if (const auto it = calls_out_.find(uid); it != calls_out_.end() && --it->second == 0)
-        calls_out_.erase(it);
 }
 
 int AdminObject::on_list_requests(sd_bus_message* message, void* userdata, sd_bus_error* error) {

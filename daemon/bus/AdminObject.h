@@ -6,7 +6,6 @@
 // work. Resets go to the shadow-writer thread; nothing here blocks the loop.
 
 #include <functional>
-#include <map>
 #include <memory>
 
 #include "common/Result.h"
@@ -15,6 +14,7 @@
 #include "daemon/admin/AdminService.h"
 #include "daemon/bus/Announcer.h"
 #include "daemon/bus/Authorization.h"
+#include "daemon/bus/CallsPerCaller.h"
 #include "daemon/bus/PendingCall.h"
 #include "daemon/workers/WorkerPool.h"
 
@@ -48,18 +48,14 @@ private:
                std::function<int(sd_bus_message* call, const T& value)> reply,
                AdminScope scope = AdminScope::Administrators);
 
-    // Anyone may call, and a refusal costs a lookup and an audit write on a
-    // worker: one caller other than root has at most this many calls out,
-    // so nobody can fill the workers' queue that logins share.
-    static constexpr unsigned kMaxCallsPerCaller = 4;
-
-    void call_done(uid_t uid);
 
     AdminService admin_;
     WorkerPool& workers_;
     WorkerPool& shadow_writer_;
     Announcer& announcer_;
-    std::map<uid_t, unsigned> calls_out_;  // by caller, root not counted; on the loop only
+    // Anyone may call, and a refusal costs a lookup and an audit write on a
+    // worker.
+    CallsPerCaller calls_out_{kMaxCallsPerCaller};
     BusSlotPtr slot_;
 };
 
