@@ -101,4 +101,18 @@ Result<void> validate_text(std::string_view field, std::string_view text, std::s
     return {};
 }
 
+Result<void> validate_lines(std::string_view field, std::string_view text, std::size_t max_bytes) {
+    if (text.size() > max_bytes)
+        return make_error(ErrorCode::InvalidArgument,
+                          std::string(field) + " is longer than " + std::to_string(max_bytes) + " bytes");
+    for (std::size_t start = 0;;) {
+        const std::size_t end = text.find('\n', start);
+        if (auto line = validate_text(field, text.substr(start, end - start), max_bytes); !line)
+            return line;
+        if (end == std::string_view::npos)
+            return {};
+        start = end + 1;
+    }
+}
+
 }  // namespace recoveryd

@@ -21,4 +21,10 @@ Result<void> validate_user_name(std::string_view name);
 // a log or a terminal.
 Result<void> validate_text(std::string_view field, std::string_view text, std::size_t max_bytes);
 
+// The same for text of several lines (what recoveryd tells the person at
+// the prompt): newlines allowed, every other control refused, so nothing
+// sent to a terminal can move its cursor, retitle it or rewrite what it
+// showed.
+Result<void> validate_lines(std::string_view field, std::string_view text, std::size_t max_bytes);
+
 }  // namespace recoveryd

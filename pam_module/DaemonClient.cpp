@@ -242,8 +242,8 @@ Result<FlowMessage> read_message(sd_bus_message* reply) {
     if (!is_known_style(style))
         return bad_reply("unknown message style");
     const std::string_view view(text);
-    if (view.size() > kMaxMessageBytes || !is_valid_utf8(view))
-        return bad_reply("message too long or not UTF-8");
+    if (!validate_lines("message", view, kMaxMessageBytes))
+        return bad_reply("message too long, not UTF-8 or with control characters");
     return FlowMessage{static_cast<MessageStyle>(style), std::string(view)};
 }
 
@@ -275,8 +275,8 @@ Result<std::vector<std::string>> read_notices(sd_bus_message* reply) {
     int r = 0;
     while ((r = sd_bus_message_read_basic(reply, 's', &text)) > 0) {
         const std::string_view view(text);
-        if (notices.size() == kMaxMessages || view.size() > kMaxMessageBytes || !is_valid_utf8(view))
-            return bad_reply("too many notices, or one too long or not UTF-8");
+        if (notices.size() == kMaxMessages || !validate_lines("notice", view, kMaxMessageBytes))
+            return bad_reply("too many notices, or one too long, not UTF-8 or with control characters");
         notices.emplace_back(view);
     }
     if (r < 0 || sd_bus_message_exit_container(reply) <= 0)

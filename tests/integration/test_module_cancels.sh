@@ -23,6 +23,9 @@ printf 'auth required %s timeout_ms=1000 next_timeout_ms=1000\n' "$build_dir/pam
 case_ succeed PAM_SUCCESS 0 yes
 case_ bad-state PAM_AUTHINFO_UNAVAIL 1 yes
 case_ bad-signature PAM_AUTHINFO_UNAVAIL 1 yes
+# A message with a terminal escape sequence is refused, never shown.
+case_ control-text PAM_AUTHINFO_UNAVAIL 1 yes
+assert_not_contains "$WORK/control-text.transcript" "owned"
 case_ silent-next PAM_AUTHINFO_UNAVAIL 1 yes
 # Answers run out at the fake's prompt: the conversation fails.
 case_ endless PAM_AUTH_ERR 1 yes

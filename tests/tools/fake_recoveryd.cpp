@@ -15,6 +15,7 @@
 //   endless              state 0 with one echo-on prompt, every time
 //   bad-state            state 7
 //   bad-signature        a string instead of (u, a(us))
+//   control-text         state 0 with a message that carries a terminal escape sequence
 //   silent-next          no reply at all
 //   empty-start          StartFlow's reply carries no flow object
 //   not-offered          MayOffer answers false
@@ -129,6 +130,8 @@ int on_next(sd_bus_message* m, void* userdata, sd_bus_error*) {
         return sd_bus_reply_method_return(m, "ua(us)", 7u, 0);
     if (fake.mode == "bad-signature")
         return sd_bus_reply_method_return(m, "s", "nonsense");
+    if (fake.mode == "control-text")  // would clear the screen and retitle the terminal
+        return sd_bus_reply_method_return(m, "ua(us)", 0u, 1, 4u, "Line one\nFake\x1b[2J\x1b]0;owned\x07 text");
     return sd_bus_reply_method_return(m, "ua(us)", 1u, 0);
 }
 
@@ -180,7 +183,7 @@ int main(int argc, char** argv) {
     std::string address;
     app.add_option("--mode", fake.mode, "how to answer")
         ->required()
-        ->check(CLI::IsMember({"succeed", "endless", "bad-state", "bad-signature", "silent-next", "empty-start",
+        ->check(CLI::IsMember({"succeed", "endless", "bad-state", "bad-signature", "control-text", "silent-next", "empty-start",
                                "not-offered", "silent-may-offer", "bad-may-offer", "silent-notices"}));
     app.add_option("--address", address, "bus address (default: the system bus)");
     CLI11_PARSE(app, argc, argv);

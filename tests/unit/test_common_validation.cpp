@@ -54,6 +54,16 @@ void text_checks_length_and_controls(void**) {
     assert_string_equal(bad.error().message.c_str(), "rhost is not valid UTF-8");
 }
 
+// Messages for the terminal: lines, and nothing else a terminal acts on.
+void lines_allow_newlines_only(void**) {
+    assert_true(validate_lines("message", "one\ntwo\n\nthree\n", 64).ok());
+    assert_true(validate_lines("message", "", 64).ok());
+    for (const char* bad : {"a\x1b[2J", "a\rb", "a\tb", "one\ntwo\x07", "\xc2\x9b" "31m", "a\xe2\x80\xae" "b"})
+        assert_false(validate_lines("message", bad, 64).ok());
+    assert_false(validate_lines("message", std::string(65, 'x'), 64).ok());
+    assert_false(validate_lines("message", "\xc3\n", 64).ok());
+}
+
 void text_refuses_c1_controls(void**) {
     // U+0080, U+0085 (NEL, a line break to some viewers), U+009B (CSI), U+009F.
     for (const char* c1 : {"a\xc2\x80", "a\xc2\x85" "b", "\xc2\x9b[2J", "\xc2\x9f"}) {
@@ -96,6 +106,7 @@ int main() {
         cmocka_unit_test(utf8_accepts_well_formed),
         cmocka_unit_test(utf8_refuses_malformed),
         cmocka_unit_test(text_checks_length_and_controls),
+        cmocka_unit_test(lines_allow_newlines_only),
         cmocka_unit_test(text_refuses_c1_controls),
         cmocka_unit_test(text_refuses_bidi_controls),
     };
