@@ -48,7 +48,6 @@ private:
                std::function<int(sd_bus_message* call, const T& value)> reply,
                AdminScope scope = AdminScope::Administrators);
 
-
     AdminService admin_;
     WorkerPool& workers_;
     WorkerPool& shadow_writer_;

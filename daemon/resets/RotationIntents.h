@@ -77,9 +77,8 @@ struct SettledRotations {
 // the later change: its owner is told (notice, notify hook), since someone
 // passed the identity check and reached the rewrite, but nothing a made
 // change grants is done (no tally or failed checks cleared, no request
-// completed). Unavailable while another
-// instance is between a note and the end of its follow-ups (the intents
-// stay for a later start).
+// completed). Unavailable while another instance is between a note and
+// the end of its follow-ups (the intents stay for a later start).
 Result<SettledRotations> settle_interrupted_rotations(Services& services);
 
 }  // namespace recoveryd

@@ -42,8 +42,7 @@ public:
     // A password set: the new file is in place and in use. `unsynced` says
     // why the directory could not be synced after the rename: the change
     // stands, but a crash before the kernel writes the directory back may
-    // bring the old file back (the rotation's intent settles that at the
-    // next start).
+    // bring the old file back.
     struct Written {
         std::optional<Error> unsynced;
     };
