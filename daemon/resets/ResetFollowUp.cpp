@@ -29,6 +29,10 @@ void reset_tally_and_leave_notice(const PasswordReset& reset, OwnerNotices& noti
             (void)record("faillock.reset", "ok", {});
     }
     // Last: the notice ends what a start would otherwise repeat.
+    leave_notice(reset, notices, intent, record);
+}
+
+void leave_notice(const PasswordReset& reset, OwnerNotices& notices, std::int64_t intent, const ResetAudit& record) {
     if (auto left = notices.leave(reset, intent); !left)
         (void)record("notice.add", "error", left.error().message);
     else

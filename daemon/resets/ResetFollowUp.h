@@ -44,4 +44,8 @@ void close_recovery(const PasswordReset& reset, Store& store, const ClockReading
 void reset_tally_and_leave_notice(const PasswordReset& reset, OwnerNotices& notices, const FaillockTool& faillock,
                                   std::int64_t intent, const ResetAudit& record);
 
+// The notice alone, audited "notice.add"; the intent (when not 0) goes
+// with it.
+void leave_notice(const PasswordReset& reset, OwnerNotices& notices, std::int64_t intent, const ResetAudit& record);
+
 }  // namespace recoveryd

@@ -81,15 +81,19 @@ AuditRecord row_about(const RotationIntent& intent, std::string action, const ch
     return row;
 }
 
-// What the writer of a change found made would have done after its row;
-// each row says who did it.
-void follow_up(Services& services, const RotationIntent& intent, const PasswordReset& reset) {
-    const ResetAudit record = [&](const char* action, const char* outcome, std::string detail) {
+// Rows of the start's about what follows the intent's change: each says
+// who did it.
+ResetAudit audit_for(Services& services, const RotationIntent& intent) {
+    return [&services, &intent](const char* action, const char* outcome, std::string detail) {
         detail += detail.empty() ? "" : "; ";
         detail += "done by the next start of recoveryd";
         return services.audit.record(row_about(intent, action, outcome, std::move(detail)));
     };
-    follow_up_reset(reset, services, intent.id, record);
+}
+
+// What the writer of a change found made would have done after its row.
+void follow_up(Services& services, const RotationIntent& intent, const PasswordReset& reset) {
+    follow_up_reset(reset, services, intent.id, audit_for(services, intent));
 }
 
 // The writer remembers the replaced hash between the rewrite and the row;
@@ -130,11 +134,7 @@ Result<Found> record_outcome(Services& services, const RotationIntent& intent) {
 // gone with its row already.
 void tell_owner(Services& services, const RotationIntent& intent, const PasswordReset& reset) {
     OwnerNotices notices(services.store, services.notice_markers);
-    const auto left = notices.leave(reset);
-    AuditRecord row = row_about(intent, "notice.add", left ? "ok" : "error",
-                                left ? "shown at the next login; done by the next start of recoveryd"
-                                     : left.error().message);
-    (void)services.audit.record(std::move(row));
+    leave_notice(reset, notices, 0, audit_for(services, intent));
 }
 
 }  // namespace
